@@ -355,7 +355,8 @@ def _span_fix(case: Case) -> Case:
 def _segment_case(p: str) -> bool:
     if not p.startswith(("arn:", "ARN:", "Arn:")):
         return False
-    head = ":".join(p.split(":", 5)[:5])
+    parts = p.split(":", 5)
+    head = ":".join(parts[:-1])  # everything before the resource part
     return head != head.lower()
 
 

@@ -210,3 +210,254 @@ def test_differential_against_iam_simulate(
             + "\n\nfirst ones:\n"
             + "\n".join(shown)
         )
+
+
+# ---- one minimal example per category (the ones in DIVERGENCES.md) ----------------------
+
+_SUB = "cognito-identity.amazonaws.com:sub"
+_ME = "us-east-1:0d1b2c3d-aaaa-bbbb-cccc-000000000001"
+_B = "arn:aws:s3:::b"
+
+
+def _example(
+    name: str,
+    statements: list[dict[str, Any]],
+    action: str,
+    resource: str,
+    context: dict[str, Any],
+    version: bool = True,
+) -> Case:
+    doc: dict[str, Any] = {"Statement": statements}
+    if version:
+        doc = {"Version": "2012-10-17", **doc}
+    return {
+        "id": f"example-{name}",
+        "identity": [doc],
+        "boundary": None,
+        "request": {
+            "action": action,
+            "resource": resource,
+            "principal": PRINCIPAL,
+            "context": context,
+        },
+    }
+
+
+_ALLOW_GET = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": f"{_B}/*"}
+
+# (category, case, the answer the spec gives)
+EXAMPLES: list[tuple[str, Case, str]] = [
+    (
+        "negated-operator-unresolved-variable",
+        _example(
+            "neg",
+            [
+                _ALLOW_GET,
+                {
+                    "Effect": "Deny",
+                    "Action": "s3:GetObject",
+                    "Resource": "*",
+                    "Condition": {
+                        "StringNotEquals": {"s3:ExistingObjectTag/owner": "${" + _SUB + "}"}
+                    },
+                },
+            ],
+            "s3:GetObject",
+            f"{_B}/shared/a.txt",
+            {"s3:ExistingObjectTag/owner": _ME},
+        ),
+        "explicit_deny",
+    ),
+    (
+        "notresource-unresolved-variable",
+        _example(
+            "notres",
+            [
+                _ALLOW_GET,
+                {
+                    "Effect": "Deny",
+                    "Action": "s3:GetObject",
+                    "NotResource": f"{_B}/private/${{{_SUB}}}/*",
+                },
+            ],
+            "s3:GetObject",
+            f"{_B}/private/someone/f.txt",
+            {},
+        ),
+        "explicit_deny",
+    ),
+    (
+        "empty-string-variable-value",
+        _example(
+            "empty",
+            [
+                {
+                    "Effect": "Allow",
+                    "Action": "s3:GetObject",
+                    "Resource": f"{_B}/private/${{{_SUB}}}/*",
+                }
+            ],
+            "s3:GetObject",
+            f"{_B}/private//photo.jpg",
+            {_SUB: ""},
+        ),
+        "allow",
+    ),
+    (
+        "foranyvalue-ifexists-absent-key",
+        _example(
+            "fav",
+            [
+                {
+                    "Effect": "Allow",
+                    "Action": "dynamodb:Scan",
+                    "Resource": "arn:aws:dynamodb:us-east-1:123456789012:table/T",
+                    "Condition": {
+                        "ForAnyValue:StringEqualsIfExists": {
+                            "dynamodb:LeadingKeys": "${" + _SUB + "}"
+                        }
+                    },
+                }
+            ],
+            "dynamodb:Scan",
+            "arn:aws:dynamodb:us-east-1:123456789012:table/T",
+            {_SUB: _ME},
+        ),
+        "allow",
+    ),
+    (
+        "wildcard-spans-arn-colon",
+        _example(
+            "span",
+            [
+                {
+                    "Effect": "Allow",
+                    "Action": "dynamodb:GetItem",
+                    "Resource": "arn:aws:dynamodb:*:table/UserData",
+                }
+            ],
+            "dynamodb:GetItem",
+            "arn:aws:dynamodb:us-east-1:123456789012:table/UserData",
+            {},
+        ),
+        "allow",
+    ),
+    (
+        "arn-leading-segment-case",
+        _example(
+            "case",
+            [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:AWS:s3:::b/*"}],
+            "s3:GetObject",
+            f"{_B}/x",
+            {},
+        ),
+        "implicit_deny",
+    ),
+    (
+        "escape-in-non-wildcard-string-operator",
+        _example(
+            "escape",
+            [
+                {
+                    "Effect": "Allow",
+                    "Action": "s3:ListBucket",
+                    "Resource": "*",
+                    "Condition": {"StringEquals": {"s3:prefix": "a${*}b"}},
+                }
+            ],
+            "s3:ListBucket",
+            _B,
+            {"s3:prefix": "a*b"},
+        ),
+        "allow",
+    ),
+    (
+        "default-value-without-space",
+        _example(
+            "default",
+            [
+                {
+                    "Effect": "Allow",
+                    "Action": "s3:GetObject",
+                    "Resource": f"{_B}/private/${{{_SUB},'guest'}}/*",
+                }
+            ],
+            "s3:GetObject",
+            f"{_B}/private/guest/x",
+            {},
+        ),
+        "allow",
+    ),
+    (
+        "date-epoch-vs-iso",
+        _example(
+            "date",
+            [
+                {
+                    "Effect": "Allow",
+                    "Action": "s3:GetObject",
+                    "Resource": "*",
+                    "Condition": {"DateLessThan": {"aws:CurrentTime": "1780272000"}},
+                }
+            ],
+            "s3:GetObject",
+            f"{_B}/x",
+            {"aws:CurrentTime": "2026-02-10T08:00:00Z"},
+        ),
+        "allow",
+    ),
+    (
+        "variable-without-version-2012",
+        _example(
+            "version",
+            [
+                {
+                    "Effect": "Allow",
+                    "Action": "s3:GetObject",
+                    "Resource": f"{_B}/private/${{{_SUB}}}/*",
+                }
+            ],
+            "s3:GetObject",
+            f"{_B}/private/{_ME}/x",
+            {_SUB: _ME},
+            version=False,
+        ),
+        "implicit_deny",
+    ),
+]
+
+
+def test_examples_cover_every_category() -> None:
+    assert sorted(name for name, _c, _d in EXAMPLES) == sorted(CATEGORY_NAMES)
+    by_name = {c.name: c for c in CATEGORIES}
+    for name, case, _d in EXAMPLES:
+        applicable = [c.name for c in CATEGORIES if c.applies(case)]
+        assert applicable == [name], (name, applicable)
+        assert by_name[name].fix(case) != case
+
+
+def test_category_examples_against_iam_simulate(iam_simulate: PeerRunner) -> None:
+    """Each category's example: the peer differs from the spec, and agrees after the rewrite."""
+    by_name = {c.name: c for c in CATEGORIES}
+    originals = [case for _n, case, _d in EXAMPLES]
+    fixed = [by_name[n].fix(case) for n, case, _d in EXAMPLES]
+    before = peer_decide(iam_simulate, originals)
+    after = peer_decide(iam_simulate, fixed)
+    for (name, _case, spec), b, a in zip(EXAMPLES, before, after, strict=True):
+        assert b != spec, f"{name}: iam-simulate already gives the spec answer {spec}"
+        assert a == spec, f"{name}: after the rewrite iam-simulate says {a}, spec says {spec}"
+
+
+def test_category_examples_against_policy_eval() -> None:
+    """policy-eval gives the spec answer on each example, before and after the rewrite."""
+    by_name = {c.name: c for c in CATEGORIES}
+    originals = [case for _n, case, _d in EXAMPLES]
+    fixed = [by_name[n].fix(case) for n, case, _d in EXAMPLES]
+    before = ours_decide(originals)
+    after = ours_decide(fixed)
+    wrong = [
+        (name, spec, b, a)
+        for (name, _c, spec), b, a in zip(EXAMPLES, before, after, strict=True)
+        if (b, a) != (spec, spec)
+    ]
+    assert not wrong, f"(category, spec, policy-eval, policy-eval after rewrite): {wrong}"
