@@ -61,7 +61,7 @@ DDB_ACTIONS = [
     "dynamodb:PutItem",
     "dynamodb:Scan",
 ]
-OTHER_ACTIONS = ["iam:CreateUser", "cognito-sync:ListRecords", "sts:GetCallerIdentity"]
+OTHER_ACTIONS = ["iam:CreateUser", "cognito-sync:ListRecords", "lambda:InvokeFunction"]
 
 Doc = dict[str, Any]
 Case = dict[str, Any]
@@ -476,7 +476,7 @@ class Generator:
                     f"arn:aws:cognito-sync:{REGION}:{ACCOUNT}:identitypool/{POOL_ID}"
                     f"/identity/{caller}/dataset/profile"
                 ),
-                "sts:GetCallerIdentity": f"arn:aws:iam::{ACCOUNT}:role/{ROLE_NAME}",
+                "lambda:InvokeFunction": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:resize",
             }[action]
         if r.random() < 0.05:
             # key names are case-insensitive [spec 1.3]

@@ -478,6 +478,31 @@ def _version_fix(case: Case) -> Case:
     return out
 
 
+# 11. Null on a multivalued key sent as an empty list
+
+
+def _null_empty_keys(case: Case) -> set[str]:
+    ctx = _ctx(case)
+    return {
+        key.lower()
+        for _doc, op, key, _v in _condition_values(case)
+        if base_operator(op)[1] == "null" and ctx.get(key.lower()) == []
+    }
+
+
+def _null_empty_applies(case: Case) -> bool:
+    return bool(_null_empty_keys(case))
+
+
+def _null_empty_fix(case: Case) -> Case:
+    keys = _null_empty_keys(case)
+    out = copy.deepcopy(case)
+    ctx = out["request"]["context"]
+    for k in [k for k in ctx if k.lower() in keys]:
+        del ctx[k]  # spec 4.3/4.4: an empty multivalued value behaves as null (absent)
+    return out
+
+
 CATEGORIES: list[Category] = [
     Category(
         "negated-operator-unresolved-variable", "3.3", _neg_unresolved_applies, _neg_unresolved_fix
@@ -493,6 +518,7 @@ CATEGORIES: list[Category] = [
     Category("default-value-without-space", "3.1", _default_applies, _default_fix),
     Category("date-epoch-vs-iso", "4.5", _date_mixed_applies, _date_mixed_fix),
     Category("variable-without-version-2012", "1.2", _version_applies, _version_fix),
+    Category("null-on-empty-multivalued-key", "4.3, 4.4", _null_empty_applies, _null_empty_fix),
 ]
 CATEGORY_NAMES = [c.name for c in CATEGORIES]
 

@@ -1,0 +1,245 @@
+"""Deciding a request across policy types (spec semantics.md §2.3).
+
+``decide`` is the scalar reference path::
+
+    1. an applicable Deny in any policy (identity, boundary, session, resource, SCP, RCP)
+       -> explicit deny; a resource-policy Deny with NotPrincipal denies every caller
+       that has a permissions boundary, whatever NotPrincipal lists (IAM User Guide,
+       "NotPrincipal"; conformance README)
+    2. RCPs given: every level needs an applicable Allow     -> else implicit deny
+    3. SCPs given: every level needs an applicable Allow     -> else implicit deny
+    4. same account: a resource-policy Allow naming the session/user ARN, "*", or the
+       calling service/provider grants on its own (not capped by boundary or session
+       policies; §2.3, with "*" extended per §2.3 [I])
+    5. identity Allow, or a same-account resource-policy Allow naming the role ARN;
+       cross-account: identity Allow AND a resource-policy Allow of any kind
+    6. a boundary is set: it must allow                      -> else implicit deny
+    7. session policies given: one of them must allow (union, §2.3 [I]) -> else implicit deny
+
+A same-account resource policy that names only the account grants nothing by itself
+(§2.3 [I]). Each compiled statement is asked only about actions it covers: the statements
+that apply to an action are planned once per action and cached.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from ..document.variables import Variable, has_variables, parse_template
+from .compile import CompiledPolicy, CompiledStatement
+from .explain import Decision
+from .principals import DIRECT_KINDS, Caller, parse_caller
+from .request import Context, Request
+
+ALLOW = "allow"
+EXPLICIT_DENY = "explicit_deny"
+IMPLICIT_DENY = "implicit_deny"
+
+_PLAN_LIMIT = 65536
+
+
+class ActionPlan:
+    """The statements that can apply to one action, grouped by their role in §2.3."""
+
+    __slots__ = ("boundary", "denies", "identity", "rcp_levels", "resource", "scp_levels",
+                 "session")
+
+    def __init__(self, engine: DecisionEngine, action_key: str) -> None:
+        def allows(policies: Iterable[CompiledPolicy]) -> tuple[CompiledStatement, ...]:
+            return tuple(s for p in policies for s in p.statements
+                         if not s.deny and s.action_applies(action_key))
+
+        self.denies = tuple(s for p in engine.all_policies for s in p.statements
+                            if s.deny and s.action_applies(action_key))
+        self.identity = allows(engine.identity)
+        self.resource = allows(engine.resource)
+        self.boundary = allows(engine.boundary)
+        self.session = allows(engine.session)
+        self.scp_levels = tuple(allows(level) for level in engine.scp_levels)
+        self.rcp_levels = tuple(allows(level) for level in engine.rcp_levels)
+
+
+class DecisionEngine:
+    """Compiled policies of every slot, and the decision procedure over them."""
+
+    def __init__(self, *, identity: Sequence[CompiledPolicy] = (),
+                 resource: Sequence[CompiledPolicy] = (),
+                 boundary: Sequence[CompiledPolicy] = (),
+                 session: Sequence[CompiledPolicy] = (),
+                 scp_levels: Sequence[Sequence[CompiledPolicy]] = (),
+                 rcp_levels: Sequence[Sequence[CompiledPolicy]] = (),
+                 derive_principal_context: bool = True) -> None:
+        self.identity = tuple(identity)
+        self.resource = tuple(resource)
+        self.boundary = tuple(boundary)
+        self.session = tuple(session)
+        self.scp_levels = tuple(tuple(level) for level in scp_levels)
+        self.rcp_levels = tuple(tuple(level) for level in rcp_levels)
+        self.has_boundary = bool(self.boundary)
+        self.has_session = bool(self.session)
+        self.derive_principal_context = derive_principal_context
+        self.all_policies = (self.identity + self.boundary + self.session + self.resource
+                             + tuple(p for level in self.scp_levels for p in level)
+                             + tuple(p for level in self.rcp_levels for p in level))
+        referenced = _referenced_keys(self.all_policies)
+        self._derive = derive_principal_context and bool(
+            referenced & {"aws:principalarn", "aws:principalaccount", "aws:principaltype",
+                          "aws:username"})
+        self._plans: dict[str, ActionPlan] = {}
+        self._callers: dict[str | None, Caller] = {}
+
+    # ------------------------------------------------------------ inputs
+
+    def plan(self, action_key: str) -> ActionPlan:
+        plan = self._plans.get(action_key)
+        if plan is None:
+            if len(self._plans) >= _PLAN_LIMIT:
+                self._plans.clear()
+            plan = self._plans[action_key] = ActionPlan(self, action_key)
+        return plan
+
+    def caller(self, principal: str | None) -> Caller:
+        found = self._callers.get(principal)
+        if found is None:
+            found = parse_caller(principal)
+            if len(self._callers) >= _PLAN_LIMIT:
+                self._callers.clear()
+            self._callers[principal] = found
+        return found
+
+    def context_for(self, request: Request, caller: Caller) -> Context:
+        """The request context plus the keys AWS derives from the principal
+        (``aws:PrincipalArn``, ``aws:PrincipalAccount``, ``aws:PrincipalType``,
+        ``aws:username`` for IAM users) when the request does not set them."""
+        ctx: Context = request._context
+        derived = caller.derived_context
+        if self._derive and derived:
+            for key in derived:
+                if key not in ctx:
+                    return {**derived, **ctx}
+        return ctx
+
+    @staticmethod
+    def resource_account(resource: str, ctx: Context, caller: Caller) -> str | None:
+        """The resource's account: the ARN's, else ``aws:ResourceAccount``, else the
+        caller's (spec §0)."""
+        if resource != "*":
+            account = resource.split(":", 5)[4]
+            if account:
+                return account
+        given = ctx.get("aws:resourceaccount")
+        if type(given) is str and given:
+            return given
+        return caller.account
+
+    # ------------------------------------------------------------ decision
+
+    def decide(self, request: Request) -> Decision:
+        """Decide one request (spec §2.3); the hot path, so written flat."""
+        caller = self._callers.get(request.principal)
+        if caller is None:
+            caller = self.caller(request.principal)
+        ctx = request._context
+        if self._derive:
+            ctx = self.context_for(request, caller)
+        plan = self._plans.get(request._action_key)
+        if plan is None:
+            plan = self.plan(request._action_key)
+        resource = request.resource
+
+        # 1. explicit deny anywhere
+        for st in plan.denies:
+            if st.applies(resource, ctx):
+                if st.policy.slot == "resource" and st.principal_kind(caller) is None and not (
+                        st.not_principal is not None and self.has_boundary):
+                    continue
+                return Decision(EXPLICIT_DENY, "explicit-deny", (st,), request, self)
+
+        # 2-3. organization caps (RCPs on the resource side, SCPs on the principal side)
+        for level in plan.rcp_levels:
+            if not _any_applies(level, resource, ctx):
+                return Decision(IMPLICIT_DENY, "rcp", (), request, self)
+        account = caller.account
+        if caller.has_identity:
+            for level in plan.scp_levels:
+                if not _any_applies(level, resource, ctx):
+                    return Decision(IMPLICIT_DENY, "scp", (), request, self)
+
+        # 4. resource-based policy
+        rp_statement: CompiledStatement | None = None
+        rp_kind: str | None = None
+        for st in plan.resource:
+            kind = st.principal_kind(caller)
+            if kind is None or not st.applies(resource, ctx):
+                continue
+            if rp_kind is None or _STRENGTH[kind] > _STRENGTH[rp_kind]:
+                rp_statement, rp_kind = st, kind
+        same_account = account is None or self.resource_account(resource, ctx, caller) == account
+        if same_account and rp_kind in DIRECT_KINDS:
+            assert rp_statement is not None
+            return Decision(ALLOW, "resource-policy", (rp_statement,), request, self)
+
+        # 5. identity policies (or a same-account grant to the role ARN)
+        identity_statement: CompiledStatement | None = None
+        if caller.has_identity:
+            for st in plan.identity:
+                if st.applies(resource, ctx):
+                    identity_statement = st
+                    break
+        if same_account:
+            granting = identity_statement or (rp_statement if rp_kind == "role" else None)
+            if granting is None:
+                return Decision(IMPLICIT_DENY, "no-allow", (), request, self)
+        else:
+            if rp_statement is None:
+                return Decision(IMPLICIT_DENY, "cross-account-resource", (), request, self)
+            if identity_statement is None:
+                return Decision(IMPLICIT_DENY, "cross-account-identity", (), request, self)
+            granting = identity_statement
+
+        # 6-7. caps on the principal: boundary, session policies
+        if self.has_boundary and not _any_applies(plan.boundary, resource, ctx):
+            return Decision(IMPLICIT_DENY, "boundary", (), request, self)
+        if self.has_session and not _any_applies(plan.session, resource, ctx):
+            return Decision(IMPLICIT_DENY, "session", (), request, self)
+        if rp_statement is None or rp_statement is granting:
+            return Decision(ALLOW, "allow", (granting,), request, self)
+        return Decision(ALLOW, "allow", (granting, rp_statement), request, self)
+
+
+def _any_applies(statements: tuple[CompiledStatement, ...], resource: str, ctx: Context) -> bool:
+    for st in statements:
+        if st.applies(resource, ctx):
+            return True
+    return False
+
+
+def _referenced_keys(policies: Iterable[CompiledPolicy]) -> set[str]:
+    """Folded context keys that conditions or variables of ``policies`` read."""
+    keys: set[str] = set()
+    for policy in policies:
+        for st in policy.statements:
+            keys.update(c.key for c in st.clauses)
+            for matcher in (st.resources, st.not_resources):
+                if matcher is not None:
+                    keys.update(f for t in matcher.templates for f, _ in t.variables)
+            for clause in st.clauses:
+                if clause.any_match is not None:
+                    for value in clause.clause.values:
+                        if has_variables(value):
+                            try:
+                                keys.update(p.folded for p in parse_template(value)
+                                            if isinstance(p, Variable))
+                            except ValueError:
+                                pass
+    return keys
+
+
+_STRENGTH = {"account": 0, "role": 1, "federated": 2, "service": 2, "direct": 3, "wildcard": 4}
+
+
+def decide_all(engine: DecisionEngine, requests: Iterable[Request]) -> list[Any]:
+    """Decisions for ``requests``, in order."""
+    decide = engine.decide
+    return [decide(r) for r in requests]
