@@ -225,5 +225,5 @@ class Decision:
 def _describe(st: CompiledStatement) -> str:
     s = st.statement
     pol = st.policy.policy
-    where = f" [{pol.path}#{pol.pointer}{s.pointer}]" if pol.path else f" [{s.pointer}]"
+    where = f" [{pol.path}#{s.pointer}]" if pol.path else f" [{s.pointer}]"
     return f"{s.effect} in {st.policy.label} {s.label}{where}"
