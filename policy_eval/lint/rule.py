@@ -1,0 +1,158 @@
+"""The rule interface every lint rule implements, and the finding it reports.
+
+A rule is a class with a stable ``code`` (family prefix + number, e.g. ``COG011``), a
+``name`` (kebab-case), a default :class:`Severity`, an optional ``security_severity``
+(0.0-10.0, GitHub code scanning's scale) for security findings, the document kinds it
+looks at, and a docstring in ruff's four parts::
+
+    What it does
+    ------------
+    ...
+    Why is this bad?
+    ----------------
+    ...
+    Example
+    -------
+    ```json
+    {...a policy that triggers the rule...}
+    ```
+    Use instead
+    -----------
+    ```json
+    {...the fixed policy...}
+    ```
+
+The ``Example`` and ``Use instead`` blocks are tested: the first must trigger the rule,
+the second must not (``tests/lint/test_rule_docs.py``).
+
+Rules register themselves with :func:`register` when their module is imported; the
+family modules are listed in ``policy_eval/lint/registry.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from ..errors import Location
+
+if TYPE_CHECKING:
+    from ..document.model import Policy
+    from ..document.source import SourceDocument
+    from ..errors import PolicyError
+
+
+class Severity(str, Enum):
+    """How bad a finding is; ``--severity`` sets the threshold for failing."""
+
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 3, "warning": 2, "info": 1}[self.value]
+
+
+#: Document kinds the linter recognises.
+KINDS = ("identity", "trust", "resource", "scp", "rcp", "boundary", "session", "pool",
+         "role-bundle", "scenario")
+#: Kinds that are IAM policy documents.
+POLICY_KINDS = ("identity", "trust", "resource", "scp", "rcp", "boundary", "session")
+
+
+@dataclass
+class Target:
+    """One document under lint, with everything a rule may need.
+
+    ``pointer`` is where the document sits inside ``source`` (``""`` for a whole-file
+    policy, ``/IamRoles/0/AssumeRolePolicyDocument`` for a trust policy inside a pool
+    file). ``policy`` is the parsed policy (``None`` when it has grammar errors, which
+    are in ``errors``). ``related`` carries cross-document facts: for a role's policies,
+    ``related["role"]`` (a dict with ``trust``: Target | None and ``permissions``:
+    list[Target]) and, when a pool file is linted, ``related["pool"]`` (the pool data).
+    """
+
+    kind: str
+    source: SourceDocument
+    pointer: str
+    data: Any
+    policy: Policy | None = None
+    errors: list[PolicyError] = field(default_factory=list)
+    related: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def path(self) -> str | None:
+        return self.source.path
+
+    def location(self, pointer: str = "", *, key: bool = False) -> Location:
+        """Location of ``pointer`` (relative to this document) in the file."""
+        return self.source.location(self.pointer + pointer, key=key)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found by a rule, at one place."""
+
+    code: str
+    name: str
+    message: str
+    severity: Severity
+    location: Location
+    fix: str | None = None
+    security_severity: float | None = None
+    #: Facts a rule proved (e.g. two identities and a resource both can reach).
+    evidence: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "name": self.name, "message": self.message,
+                "severity": self.severity.value, "location": self.location.to_dict(),
+                "fix": self.fix, "security_severity": self.security_severity,
+                "evidence": self.evidence}
+
+
+class Rule:
+    """Base class of every lint rule (see the module docstring)."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    summary: ClassVar[str]                      # one line, for `policy-eval rules`
+    severity: ClassVar[Severity] = Severity.warning
+    security_severity: ClassVar[float | None] = None
+    kinds: ClassVar[tuple[str, ...]] = POLICY_KINDS
+    #: Rules that can work on a document with grammar errors set this.
+    needs_valid_policy: ClassVar[bool] = True
+
+    def check(self, target: Target) -> Iterable[Finding]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def finding(self, target: Target, pointer: str, message: str, *, fix: str | None = None,
+                key: bool = False, severity: Severity | None = None,
+                evidence: dict[str, Any] | None = None) -> Finding:
+        """A finding of this rule at ``pointer`` (relative to the target document)."""
+        return Finding(self.code, self.name, message, severity or self.severity,
+                       target.location(pointer, key=key), fix, self.security_severity,
+                       evidence)
+
+    @classmethod
+    def documentation(cls) -> str:
+        import inspect
+        return inspect.cleandoc(cls.__doc__ or "")
+
+
+_REGISTRY: dict[str, type[Rule]] = {}
+
+
+def register(cls: type[Rule]) -> type[Rule]:
+    """Class decorator: add a rule to the catalogue (codes must be unique)."""
+    if cls.code in _REGISTRY and _REGISTRY[cls.code] is not cls:
+        raise ValueError(f"duplicate rule code {cls.code}")
+    _REGISTRY[cls.code] = cls
+    return cls
+
+
+def registered_rules() -> Iterator[type[Rule]]:
+    """Every registered rule class, by code."""
+    return iter(sorted(_REGISTRY.values(), key=lambda r: r.code))
