@@ -424,6 +424,27 @@ EXAMPLES: list[tuple[str, Case, str]] = [
         ),
         "implicit_deny",
     ),
+    (
+        "null-on-empty-multivalued-key",
+        _example(
+            "null-empty",
+            [
+                {
+                    "Effect": "Allow",
+                    "Action": "dynamodb:GetItem",
+                    "Resource": "arn:aws:dynamodb:us-east-1:123456789012:table/T",
+                    "Condition": {
+                        "ForAllValues:StringEquals": {"dynamodb:LeadingKeys": "${" + _SUB + "}"},
+                        "Null": {"dynamodb:LeadingKeys": "false"},
+                    },
+                }
+            ],
+            "dynamodb:GetItem",
+            "arn:aws:dynamodb:us-east-1:123456789012:table/T",
+            {_SUB: _ME, "dynamodb:LeadingKeys": []},
+        ),
+        "implicit_deny",
+    ),
 ]
 
 
