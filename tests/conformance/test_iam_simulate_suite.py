@@ -186,3 +186,20 @@ def test_cli_json_output() -> None:
         assert matches(obj["decision"], case["expect"]), (
             f"{_case_id(case)}: CLI said {obj['decision']}, expected {case['expect']}"
         )
+
+
+def _divergent_params() -> list[Any]:
+    if _INDEX is None:
+        return [pytest.param(None, id="corpus-absent", marks=pytest.mark.skip(reason=_SKIP_REASON))]
+    cases = [c for c in _INDEX["cases"] if c["in_scope"] and c.get("known_divergence")]
+    return [pytest.param(c, id=_case_id(c)) for c in cases]
+
+
+@pytest.mark.parametrize("case", _divergent_params())
+def test_known_divergence_follows_aws(case: dict[str, Any]) -> None:
+    """Cases where upstream differs from the AWS documentation: we give AWS's answer."""
+    from policy_eval.scenario import load_scenario, run_scenario
+
+    (result,) = run_scenario(load_scenario(CORPUS / case["file"]))
+    assert result.decision == case["aws_documented_decision"], case["known_divergence"]
+    assert not matches(result.decision, case["expect"]), "upstream's answer is the divergent one"
