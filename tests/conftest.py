@@ -1,0 +1,17 @@
+"""Test-suite settings shared by every test: a hypothesis profile that suits a noisy
+2-core CI machine (no per-example deadline, no too-slow health check), and the location
+of the shared research folder that some tests read in place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import HealthCheck, settings
+
+settings.register_profile("policy-eval", deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow,
+                                                 HealthCheck.data_too_large])
+settings.load_profile("policy-eval")
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED = REPO_ROOT.parent / "shared"
