@@ -336,3 +336,27 @@ def test_section_2_4_worked_example() -> None:
     assert decide(doc, "s3:DeleteObject", "arn:aws:s3:::media/locked/a.png") == "explicit_deny"
     assert decide(doc, "s3:GetObject", "arn:aws:s3:::media/x.png") == "allow"
     assert decide(doc, "s3:ListBucket", "arn:aws:s3:::media") == "implicit_deny"
+
+
+def test_decision_names_the_deciding_statement() -> None:
+    """2.3 / DESIGN: a Decision says allowed or not and names the statement that decided it."""
+    import policy_eval as pe
+
+    doc = policy(dict(stmt("Allow", "s3:*", "arn:aws:s3:::media/*"), Sid="MediaReadWrite"),
+                 dict(stmt("Deny", "s3:DeleteObject", "arn:aws:s3:::media/locked/*"),
+                      Sid="KeepLockedFiles"))
+    ps = pe.PolicySet(identity=[doc])
+    denied = ps.evaluate(pe.Request(action="s3:DeleteObject",
+                                    resource="arn:aws:s3:::media/locked/a.png",
+                                    principal=SESSION_ARN))
+    allowed = ps.evaluate(pe.Request(action="s3:GetObject", resource=OBJ, principal=SESSION_ARN))
+    assert (denied.decision, denied.allowed) == ("explicit_deny", False)
+    assert (allowed.decision, allowed.allowed) == ("allow", True)
+    assert "KeepLockedFiles" in denied.explain()
+    assert "MediaReadWrite" in allowed.explain()
+    assert denied.to_dict()["decision"] == "explicit_deny"
+    many = ps.evaluate_many([pe.Request(action="s3:GetObject", resource=OBJ, principal=SESSION_ARN),
+                             pe.Request(action="s3:DeleteObject",
+                                        resource="arn:aws:s3:::media/locked/a.png",
+                                        principal=SESSION_ARN)])
+    assert [d.decision for d in many] == ["allow", "explicit_deny"]

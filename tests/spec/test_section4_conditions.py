@@ -6,6 +6,8 @@ import base64
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ._support import cond_holds
 
@@ -409,3 +411,20 @@ def test_section_4_6_worked_example() -> None:
            AMR: ["authenticated", "accounts.google.com"]}
     assert cond_holds(cond, ctx)
     assert not cond_holds(cond, {**ctx, "aws:PrincipalTag/tier": "trial"})
+
+
+# --- 4.4 as a property ----------------------------------------------------------------------------
+
+_VALUES = st.sampled_from(["a", "b", "c", "A", ""])
+
+
+@settings(max_examples=60, deadline=None)
+@given(request=st.lists(_VALUES, max_size=4), allowed=st.lists(_VALUES, min_size=1, max_size=3))
+def test_set_operators_are_subset_and_intersection(request: list[str], allowed: list[str]) -> None:
+    """4.4: ForAllValues:StringEquals holds iff R is a subset of P (vacuous when R is empty);
+    ForAnyValue:StringEquals iff R and P intersect."""
+    ctx = {"aws:TagKeys": request}
+    assert holds("ForAllValues:StringEquals", "aws:TagKeys", allowed, ctx) is (
+        set(request) <= set(allowed))
+    assert holds("ForAnyValue:StringEquals", "aws:TagKeys", allowed, ctx) is bool(
+        set(request) & set(allowed))
