@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -310,7 +311,37 @@ class Generator:
             st["Condition"] = cond
         if r.random() < 0.3:
             st["Sid"] = f"S{r.randrange(1000)}"
+        if r.random() < 0.12:
+            st = self._spelling_variant(st)
         return st
+
+    def _spelling_variant(self, st: dict[str, Any]) -> dict[str, Any]:
+        """Same meaning, other spelling: operator/key/variable names are case-insensitive
+        [spec 1.3]; ``?`` matches one character in actions and resources [spec 2.1, 2.2]."""
+        r = self.rng
+
+        def recase(text: str) -> str:
+            return "".join(c.upper() if r.random() < 0.3 else c.lower() for c in text)
+
+        def recase_vars(text: str) -> str:
+            return re.sub(r"\$\{([^},]+)", lambda m: "${" + recase(m.group(1)), text)
+
+        out = dict(st)
+        if "Condition" in st:
+            out["Condition"] = {
+                recase(op): {recase(k): v for k, v in body.items()}
+                for op, body in st["Condition"].items()
+            }
+        for el in ("Resource", "NotResource"):
+            if el in st:
+                vals = [recase_vars(v) for v in ([st[el]] if isinstance(st[el], str) else st[el])]
+                vals = [v.replace("/public/*", "/publi?/*") for v in vals]
+                out[el] = vals
+        for el in ("Action", "NotAction"):
+            if el in st:
+                vals = [st[el]] if isinstance(st[el], str) else st[el]
+                out[el] = [v.replace("GetObject", "?etObject") for v in vals]
+        return out
 
     def _policy(self) -> Doc:
         r = self.rng

@@ -497,9 +497,18 @@ def _null_empty_applies(case: Case) -> bool:
 def _null_empty_fix(case: Case) -> Case:
     keys = _null_empty_keys(case)
     out = copy.deepcopy(case)
-    ctx = out["request"]["context"]
-    for k in [k for k in ctx if k.lower() in keys]:
-        del ctx[k]  # spec 4.3/4.4: an empty multivalued value behaves as null (absent)
+    n = 0
+    for doc in _docs(out):
+        for st in _statements(doc):
+            for op, body in st.get("Condition", {}).items():
+                if base_operator(op)[1] != "null":
+                    continue
+                for k in [k for k in body if k.lower() in keys]:
+                    # spec 4.3/4.4: an empty multivalued value behaves as null, i.e. like a key
+                    # that is absent. Test a key that is really absent instead; the request's
+                    # [] stays as it is for every other condition.
+                    n += 1
+                    body[f"differential:absent-key-{n}"] = body.pop(k)
     return out
 
 
