@@ -112,7 +112,7 @@ class ResourceMatcher:
 class CompiledStatement:
     """One statement, compiled."""
 
-    __slots__ = ("actions", "applies", "checks", "clauses", "deny", "not_actions",
+    __slots__ = ("actions", "alone", "applies", "checks", "clauses", "deny", "not_actions",
                  "not_principal", "not_resources", "policy", "principal", "resources",
                  "statement")
 
@@ -133,6 +133,8 @@ class CompiledStatement:
         self.clauses = tuple(ClauseCheck(c, variables) for c in statement.conditions)
         self.checks = tuple(c.check for c in self.clauses)
         self.applies = self._specialise()
+        #: ``(self,)``, made once: decisions name their statements without allocating.
+        self.alone: tuple[CompiledStatement, ...] = (self,)
 
     def action_applies(self, action_key: str) -> bool:
         if self.actions is not None:

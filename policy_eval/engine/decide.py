@@ -154,7 +154,7 @@ class DecisionEngine:
                 if st.policy.slot == "resource" and st.principal_kind(caller) is None and not (
                         st.not_principal is not None and self.has_boundary):
                     continue
-                return Decision(EXPLICIT_DENY, "explicit-deny", (st,), request, self)
+                return Decision(EXPLICIT_DENY, "explicit-deny", st.alone, request, self)
 
         # 2-3. organization caps (RCPs on the resource side, SCPs on the principal side)
         for level in plan.rcp_levels:
@@ -178,7 +178,7 @@ class DecisionEngine:
         same_account = account is None or self.resource_account(resource, ctx, caller) == account
         if same_account and rp_kind in DIRECT_KINDS:
             assert rp_statement is not None
-            return Decision(ALLOW, "resource-policy", (rp_statement,), request, self)
+            return Decision(ALLOW, "resource-policy", rp_statement.alone, request, self)
 
         # 5. identity policies (or a same-account grant to the role ARN)
         identity_statement: CompiledStatement | None = None
@@ -204,7 +204,7 @@ class DecisionEngine:
         if self.has_session and not _any_applies(plan.session, resource, ctx):
             return Decision(IMPLICIT_DENY, "session", (), request, self)
         if rp_statement is None or rp_statement is granting:
-            return Decision(ALLOW, "allow", (granting,), request, self)
+            return Decision(ALLOW, "allow", granting.alone, request, self)
         return Decision(ALLOW, "allow", (granting, rp_statement), request, self)
 
 
