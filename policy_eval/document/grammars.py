@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from lark import Lark
+if TYPE_CHECKING:
+    from lark import Lark
 
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
@@ -26,5 +28,7 @@ def grammar_path(name: str) -> Path:
 @cache
 def load_grammar(name: str, **options: object) -> Lark:
     """A compiled LALR parser for the grammar file ``name`` (compiled once per process)."""
+    from lark import Lark
+
     text = grammar_path(name).read_text(encoding="utf-8")
     return Lark(text, parser="lalr", **options)  # type: ignore[arg-type]

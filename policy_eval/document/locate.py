@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-
-from lark import Token, Tree
-from lark.exceptions import LarkError
+from typing import TYPE_CHECKING
 
 from ..errors import Location, join_pointer
 from .grammars import load_grammar
+
+if TYPE_CHECKING:
+    from lark import Token, Tree
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,8 @@ class Locator:
 
 
 def _span_of(node: Tree | Token) -> Span:
+    from lark import Token
+
     if isinstance(node, Token):
         return Span(node.line or 1, node.column or 1, node.end_line or 1, node.end_column or 1)
     meta = node.meta
@@ -69,6 +72,9 @@ def _span_of(node: Tree | Token) -> Span:
 
 def locate_json(text: str, path: str | None = None) -> Locator:
     """Build a :class:`Locator` for JSON ``text``; an unparsable text gives an empty one."""
+    from lark import Token, Tree
+    from lark.exceptions import LarkError
+
     locator = Locator(path)
     try:
         tree = load_grammar("json.lark", propagate_positions=True).parse(text)
@@ -101,6 +107,9 @@ def locate_json(text: str, path: str | None = None) -> Locator:
 def duplicate_key_pointers(text: str) -> list[tuple[str, Span]]:
     """Pointers (and key spans) of every object member whose key repeats an earlier key
     of the same object, in document order. Empty if the text is not parsable."""
+    from lark import Token, Tree
+    from lark.exceptions import LarkError
+
     try:
         tree = load_grammar("json.lark", propagate_positions=True).parse(text)
     except (LarkError, RecursionError):

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-
-from lark import Token, Tree
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from typing import TYPE_CHECKING
 
 from .grammars import load_grammar
+
+if TYPE_CHECKING:
+    from lark.exceptions import UnexpectedInput
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +73,9 @@ def parse_template(value: str) -> tuple[Part, ...]:
     variable (unclosed brace, empty name, bad default)."""
     if "${" not in value:
         return (Text(value),) if value else ()
+    from lark import Token, Tree
+    from lark.exceptions import UnexpectedInput
+
     try:
         tree = load_grammar("variables.lark").parse(value)
     except UnexpectedInput as exc:
@@ -102,6 +106,8 @@ def _append_text(parts: list[Part], text: str) -> None:
 
 
 def _syntax_error(value: str, exc: UnexpectedInput) -> VariableSyntaxError:
+    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
+
     column = getattr(exc, "column", None) or len(value) + 1
     start = value.rfind("${", 0, max(column - 1, 0) + 1)
     if isinstance(exc, UnexpectedEOF) or (
