@@ -33,8 +33,10 @@ STATEMENT_ELEMENTS = ("Sid", "Effect", "Action", "NotAction", "Resource", "NotRe
                       "Principal", "NotPrincipal", "Condition")
 PRINCIPAL_TYPES = ("AWS", "Federated", "Service", "CanonicalUser")
 
-#: Policy kinds whose statements must name a Resource or NotResource.
-_RESOURCE_REQUIRED = ("identity", "boundary", "session", "scp", "rcp", "resource")
+#: Policy kinds whose statements must name a Resource or NotResource. A resource-based
+#: policy may leave it out when it is a role trust policy (the role is the resource,
+#: spec §1.1 [I]), so that slot accepts both; the linter checks the detected kind.
+_RESOURCE_REQUIRED = ("identity", "boundary", "session", "scp", "rcp")
 #: Policy kinds whose statements must name a Principal or NotPrincipal.
 _PRINCIPAL_REQUIRED = ("resource", "trust")
 

@@ -67,10 +67,8 @@ def check_resource(resource: Any) -> str:
         raise RequestError(f"malformed ARN {resource!r}: expected six ':'-separated parts "
                            "arn:partition:service:region:account:resource",
                            Location(None, None, None, "/resource"), "invalid-arn")
-    if any(c in resource for c in "*?"):
-        raise RequestError(f"request resource {resource!r} contains a wildcard; a request "
-                           "names one concrete resource", Location(None, None, None, "/resource"),
-                           "invalid-arn")
+    # '*' and '?' in a request ARN are literal characters (S3 object keys may hold them;
+    # spec §7 case 9): a request names one concrete resource, never a pattern.
     return resource
 
 
