@@ -65,9 +65,9 @@ class ResourceMatcher:
             if pattern == "*":
                 match_all = True
                 continue
-            atoms = static_atoms(pattern, variables_enabled=variables_enabled)
+            atoms = static_atoms(pattern, variables_enabled=variables_enabled, arn=True)
             if atoms is None:
-                templates.append(Template(pattern, wildcards=True))
+                templates.append(Template(pattern, wildcards=True, arn=True))
             elif all(isinstance(a, str) for a in atoms):
                 exact.add("".join(atoms))  # type: ignore[arg-type]
             else:

@@ -17,12 +17,28 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..document.variables import Literal, Part, Text, Variable, parse_template
+from ..document.variables import Literal, Part, Text, Variable, parse_template, render
 from .wildcard import Atom, Matcher, atoms_from_text, compile_atoms
 
 Context = dict[str, Any]
 
 _CACHE_LIMIT = 8192
+
+
+def arn_resource_only(parts: tuple[Part, ...]) -> tuple[Part, ...]:
+    """Keep variables only in the resource part of an ARN pattern: before the fifth ``:``
+    (partition, service, region, account) ``${...}`` is literal text (spec §3.2)."""
+    colons = 0
+    out: list[Part] = []
+    for part in parts:
+        if colons >= 5:
+            out.append(part)
+        elif isinstance(part, Text):
+            out.append(part)
+            colons += part.value.count(":")
+        else:
+            out.append(Literal(render((part,))))
+    return tuple(out)
 
 
 def resolve_variable(var: Variable, ctx: Context) -> str | None:
@@ -38,9 +54,10 @@ class Template:
 
     __slots__ = ("_cache", "parts", "source", "variables", "wildcards")
 
-    def __init__(self, source: str, *, wildcards: bool) -> None:
+    def __init__(self, source: str, *, wildcards: bool, arn: bool = False) -> None:
         self.source = source
-        self.parts: tuple[Part, ...] = parse_template(source)
+        parts = parse_template(source)
+        self.parts: tuple[Part, ...] = arn_resource_only(parts) if arn else parts
         self.variables = tuple((p.folded, p.default) for p in self.parts
                                if isinstance(p, Variable))
         self.wildcards = wildcards
@@ -142,11 +159,15 @@ class Template:
         return match_many
 
 
-def static_atoms(source: str, *, variables_enabled: bool) -> list[Atom] | None:
+def static_atoms(source: str, *, variables_enabled: bool,
+                 arn: bool = False) -> list[Atom] | None:
     """Atoms of a policy string that needs no per-request resolution, or ``None`` when
-    it holds variables that must be resolved (under 2012-10-17)."""
+    it holds variables that must be resolved (under 2012-10-17). ``arn``: a Resource
+    pattern, where variables count only in the resource part (spec §3.2)."""
     if variables_enabled and "${" in source:
         parts = parse_template(source)
+        if arn:
+            parts = arn_resource_only(parts)
         if any(isinstance(p, Variable) for p in parts):
             return None
         atoms: list[Atom] = []
