@@ -56,9 +56,10 @@ class Severity(str, Enum):
         return {"error": 3, "warning": 2, "info": 1}[self.value]
 
 
-#: Document kinds the linter recognises.
+#: Document kinds the linter recognises (``unreadable``: a file that could not be decoded;
+#: its ``Target.errors`` say why).
 KINDS = ("identity", "trust", "resource", "scp", "rcp", "boundary", "session", "pool",
-         "role-bundle", "scenario")
+         "role-bundle", "scenario", "unreadable")
 #: Kinds that are IAM policy documents.
 POLICY_KINDS = ("identity", "trust", "resource", "scp", "rcp", "boundary", "session")
 
@@ -73,6 +74,12 @@ class Target:
     are in ``errors``). ``related`` carries cross-document facts: for a role's policies,
     ``related["role"]`` (a dict with ``trust``: Target | None and ``permissions``:
     list[Target]) and, when a pool file is linted, ``related["pool"]`` (the pool data).
+
+    Pointers inside ``policy`` (``Statement.pointer``, ``ConditionClause.pointer``) are
+    absolute within ``source`` (they already include ``self.pointer``): report them with
+    :meth:`Rule.finding_at`. When the document has grammar errors, ``policy`` is ``None``
+    and ``partial`` holds the statements that did parse (rules that set
+    ``Rule.partial_ok`` look at them, so one broken statement does not hide the others).
     """
 
     kind: str
@@ -82,10 +89,16 @@ class Target:
     policy: Policy | None = None
     errors: list[PolicyError] = field(default_factory=list)
     related: dict[str, Any] = field(default_factory=dict)
+    partial: Policy | None = None
 
     @property
     def path(self) -> str | None:
         return self.source.path
+
+    @property
+    def statements_policy(self) -> Policy | None:
+        """The parsed policy, or the statements that parsed when there are errors."""
+        return self.policy if self.policy is not None else self.partial
 
     def location(self, pointer: str = "", *, key: bool = False) -> Location:
         """Location of ``pointer`` (relative to this document) in the file."""
@@ -124,6 +137,14 @@ class Rule:
     kinds: ClassVar[tuple[str, ...]] = POLICY_KINDS
     #: Rules that can work on a document with grammar errors set this.
     needs_valid_policy: ClassVar[bool] = True
+    #: Statement-local rules that may run on ``Target.partial`` (the statements that
+    #: parsed) when the document has grammar errors elsewhere.
+    partial_ok: ClassVar[bool] = False
+    #: The document kind to lint the docstring examples as (``None``: detect it).
+    example_kind: ClassVar[str | None] = None
+    #: True when the docstring examples cannot be a JSON block (a binary file, a policy
+    #: over the size quota, an internal error); such a rule is tested by its own test.
+    examples_in_tests: ClassVar[bool] = False
 
     def check(self, target: Target) -> Iterable[Finding]:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -134,6 +155,15 @@ class Rule:
         """A finding of this rule at ``pointer`` (relative to the target document)."""
         return Finding(self.code, self.name, message, severity or self.severity,
                        target.location(pointer, key=key), fix, self.security_severity,
+                       evidence)
+
+    def finding_at(self, target: Target, pointer: str, message: str, *,
+                   fix: str | None = None, key: bool = False,
+                   severity: Severity | None = None,
+                   evidence: dict[str, Any] | None = None) -> Finding:
+        """A finding at an absolute ``pointer`` in the file (e.g. ``Statement.pointer``)."""
+        return Finding(self.code, self.name, message, severity or self.severity,
+                       target.source.location(pointer, key=key), fix, self.security_severity,
                        evidence)
 
     @classmethod

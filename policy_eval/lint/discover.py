@@ -1,0 +1,468 @@
+"""Find the files to lint, recognise what each document is, and build lint targets.
+
+A path named on the command line is always read; a folder is searched for ``.json``,
+``.yaml`` and ``.yml`` files (hidden folders and ``node_modules`` are skipped), and only
+documents recognised as a policy, role, pool or scenario are linted from it.
+
+Kinds (see :data:`policy_eval.lint.rule.KINDS`):
+
+* ``pool`` - a pool file (has ``IdentityPool``; shapes of the Cognito and IAM APIs);
+* ``role-bundle`` - ``aws iam get-account-authorization-details`` output (``RoleDetailList``)
+  or one role with ``AssumeRolePolicyDocument`` (+ ``RolePolicyList``), or ``get-role``;
+* ``scenario`` - has a ``requests`` list;
+* policies: ``trust`` (a Principal, only ``sts:AssumeRole*``-family actions, no Resource),
+  ``resource`` (a Principal otherwise), ``scp``/``rcp``/``boundary``/``session`` (from the
+  file name, e.g. ``deny-regions.scp.json``, or a ``kind`` set in the configuration),
+  else ``identity``.
+
+The policies nested in pool files, role bundles and scenarios become targets of their
+own with pointers into the file, and ``Target.related`` links a role's trust policy with
+its permission policies (and the pool they belong to).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import fnmatch
+import json
+import os
+import re
+import urllib.parse
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..document.locate import Locator
+from ..document.model import Policy, Statement, check_policy
+from ..document.source import SourceDocument, load_file
+from ..errors import InputError, Location, PolicyEvalError, join_pointer
+from .rule import POLICY_KINDS, Target
+
+SUFFIXES = (".json", ".yaml", ".yml")
+SKIPPED_DIRS = ("node_modules", "__pycache__", "cdk.out")
+
+TRUST_ACTIONS = ("sts:assumerole", "sts:assumerolewithwebidentity", "sts:assumerolewithsaml",
+                 "sts:tagsession", "sts:setsourceidentity", "sts:setcontext")
+
+
+@dataclass(frozen=True)
+class FileInput:
+    """A file to read: its path, the name to report it by, and how it was found."""
+
+    path: Path
+    display: str
+    explicit: bool
+
+
+def display_path(path: Path) -> str:
+    """``path`` relative to the working folder when inside it (stable SARIF URIs)."""
+    try:
+        return Path(os.path.relpath(path)).as_posix() if not path.is_absolute() else \
+            Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def is_excluded(display: str, patterns: list[str] | tuple[str, ...]) -> bool:
+    """Does a glob of ``patterns`` match the path, its name, or one of its folders?"""
+    if not patterns:
+        return False
+    parts = display.split("/")
+    for pat in patterns:
+        pat = pat.rstrip("/")
+        if fnmatch.fnmatch(display, pat) or fnmatch.fnmatch(parts[-1], pat):
+            return True
+        if any(fnmatch.fnmatch("/".join(parts[:i]), pat) for i in range(1, len(parts))):
+            return True
+        if any(fnmatch.fnmatch(part, pat) for part in parts[:-1]):
+            return True
+    return False
+
+
+def find_files(paths: list[Path], exclude: list[str] | tuple[str, ...] = ()) -> \
+        tuple[list[FileInput], list[str]]:
+    """The files named by ``paths`` (folders searched) and the paths that do not exist."""
+    found: list[FileInput] = []
+    missing: list[str] = []
+    seen: set[str] = set()
+
+    def add(item: FileInput) -> None:
+        if item.display not in seen:
+            seen.add(item.display)
+            found.append(item)
+
+    for path in paths:
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".")
+                                 and d not in SKIPPED_DIRS
+                                 and not is_excluded(display_path(Path(root) / d), exclude))
+                for name in sorted(files):
+                    if not name.lower().endswith(SUFFIXES):
+                        continue
+                    file = Path(root) / name
+                    shown = display_path(file)
+                    if not is_excluded(shown, exclude):
+                        add(FileInput(file, shown, False))
+        elif path.exists():
+            shown = display_path(path)
+            if not is_excluded(shown, exclude):
+                add(FileInput(path, shown, True))
+        else:
+            missing.append(str(path))
+    return found, missing
+
+
+# ------------------------------------------------------------------ kind detection
+
+def _statements(data: dict[str, Any]) -> list[dict[str, Any]]:
+    raw = data.get("Statement")
+    items = raw if isinstance(raw, list) else [raw]
+    return [s for s in items if isinstance(s, dict)]
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, str)]
+    return []
+
+
+_NAME_TOKENS = re.compile(r"[a-z0-9]+")
+
+
+def kind_from_name(path: str | None) -> str | None:
+    """A policy kind named in the file name (``*.scp.json``, ``permissions-boundary.json``)."""
+    if not path:
+        return None
+    tokens = _NAME_TOKENS.findall(Path(path).name.lower().rsplit(".", 1)[0])
+    for kind, names in (("scp", ("scp", "scps")), ("rcp", ("rcp", "rcps")),
+                        ("boundary", ("boundary",))):
+        if any(t in names for t in tokens):
+            return kind
+    for a, b in zip(tokens, tokens[1:]):
+        if a == "session" and b == "policy":
+            return "session"
+    return None
+
+
+def detect_policy_kind(data: dict[str, Any], path: str | None = None) -> str:
+    """Guess the kind of a policy document (see the module docstring)."""
+    statements = _statements(data)
+    named = kind_from_name(path)
+    has_principal = any("Principal" in s or "NotPrincipal" in s for s in statements)
+    if named == "rcp" or (named and not has_principal):
+        return named
+    if not has_principal:
+        return "identity"
+    no_resource = all("Resource" not in s and "NotResource" not in s for s in statements)
+    actions = [a.lower() for s in statements for a in _strings(s.get("Action"))]
+    if no_resource and actions and all(a in TRUST_ACTIONS or a.startswith("sts:assumerole")
+                                       or a in ("sts:*", "sts:assumerole*") for a in actions):
+        return "trust"
+    if no_resource and not actions:
+        return "trust"
+    return "resource"
+
+
+def detect_kind(data: Any, path: str | None = None) -> str | None:
+    """The kind of a decoded document, or ``None`` when it is none of ours."""
+    if not isinstance(data, dict):
+        return None
+    if "IdentityPool" in data:
+        return "pool"
+    if isinstance(data.get("requests"), list):
+        return "scenario"
+    if "RoleDetailList" in data or "AssumeRolePolicyDocument" in data or (
+            isinstance(data.get("Role"), dict) and "AssumeRolePolicyDocument" in data["Role"]):
+        return "role-bundle"
+    if "Statement" in data:
+        return detect_policy_kind(data, path)
+    return None
+
+
+# ------------------------------------------------------------------ target building
+
+def _partial_policy(data: Any, kind: str, source: SourceDocument, pointer: str) -> Policy | None:
+    """The statements of a document with grammar errors that parse on their own."""
+    if not isinstance(data, dict):
+        return None
+    raw = data.get("Statement")
+    spointer = join_pointer(pointer, "Statement")
+    if isinstance(raw, dict):
+        items = [(raw, spointer)]
+    elif isinstance(raw, list):
+        items = [(s, join_pointer(spointer, i)) for i, s in enumerate(raw)]
+    else:
+        return None
+    version = data.get("Version") if data.get("Version") in ("2012-10-17", "2008-10-17") \
+        else None
+    statements: list[Statement] = []
+    for index, (item, real) in enumerate(items):
+        doc: dict[str, Any] = {"Statement": [item]}
+        if version:
+            doc["Version"] = version
+        policy, errors = check_policy(doc, kind=kind)  # type: ignore[arg-type]
+        if errors or policy is None:
+            continue
+        st = policy.statements[0]
+        fake = st.pointer
+        clauses = tuple(dataclasses.replace(c, pointer=real + c.pointer[len(fake):])
+                        for c in st.conditions)
+        statements.append(dataclasses.replace(st, pointer=real, index=index,
+                                              conditions=clauses))
+    if not statements:
+        return None
+    return Policy(version=version, statements=tuple(statements), kind=kind,  # type: ignore[arg-type]
+                  name=source.path, path=source.path, pointer=pointer)
+
+
+def policy_target(kind: str, source: SourceDocument, pointer: str, data: Any,
+                  related: dict[str, Any] | None = None) -> Target:
+    """A target for one policy document at ``pointer`` in ``source``."""
+    policy, errors = check_policy(data, kind=kind, source=source,  # type: ignore[arg-type]
+                                  pointer=pointer, path=source.path)
+    target = Target(kind, source, pointer, data, policy, list(errors), related or {})
+    if errors:
+        target.partial = _partial_policy(data, kind, source, pointer)
+    return target
+
+
+def unreadable_target(error: PolicyEvalError, path: str | None, text: str = "") -> Target:
+    """A target standing for a file (or reference) that could not be decoded."""
+    source = SourceDocument(path, text, None, "json", Locator(path))
+    return Target("unreadable", source, "", None, None, [error])
+
+
+def _embedded_source(text: str, outer: SourceDocument, pointer: str) -> SourceDocument:
+    """A document that was a JSON string inside another one: positions are the string's."""
+    loc = outer.location(pointer)
+    locator = Locator(outer.path)
+    if loc.line is not None:
+        from ..document.locate import Span
+        locator.values[""] = Span(loc.line, loc.column or 1, loc.end_line or loc.line,
+                                  loc.end_column or loc.column or 1)
+    return SourceDocument(outer.path, text, json.loads(text), "json", locator)
+
+
+class _Builder:
+    """Builds the targets of one file, following policy references relative to it."""
+
+    def __init__(self, source: SourceDocument, base: Path | None) -> None:
+        self.source = source
+        self.base = base
+        self.targets: list[Target] = []
+        self.sources: dict[str, SourceDocument] = {}
+
+    def document(self, kind: str, value: Any, pointer: str,
+                 related: dict[str, Any] | None = None) -> Target | None:
+        """A policy given inline, as a path, or as a (URL-encoded) JSON string."""
+        if isinstance(value, dict):
+            target = policy_target(kind, self.source, pointer, value, related)
+        elif isinstance(value, str):
+            text = value.strip()
+            if text.startswith("%7B") or text.startswith("%7b"):
+                text = urllib.parse.unquote(text)
+            try:
+                if text.startswith("{"):
+                    sub = _embedded_source(text, self.source, pointer)
+                else:
+                    ref = Path(text)
+                    if self.base is not None and not ref.is_absolute():
+                        ref = self.base / ref
+                    shown = display_path(ref)
+                    sub = self.sources.get(shown) or load_file(ref)
+                    sub.path = shown
+                    if sub._locator is not None:
+                        sub._locator.path = shown
+                    self.sources[shown] = sub
+            except json.JSONDecodeError as exc:
+                loc = self.source.location(pointer)
+                target = unreadable_target(InputError(
+                    f"embedded policy is not valid JSON: {exc.msg}", loc, "json-syntax"),
+                    self.source.path, self.source.text)
+            except PolicyEvalError as exc:
+                target = unreadable_target(exc, exc.location.path or self.source.path)
+            else:
+                target = policy_target(kind, sub, "", sub.data, related)
+        else:
+            return None
+        self.targets.append(target)
+        return target
+
+    def role(self, role: dict[str, Any], pointer: str, managed: dict[str, Target],
+             extra: dict[str, Any]) -> dict[str, Any]:
+        info: dict[str, Any] = {"name": role.get("RoleName"), "arn": role.get("Arn"),
+                                "data": role, "pointer": pointer, "trust": None,
+                                "permissions": []}
+        related = {"role": info, **extra}
+        if "AssumeRolePolicyDocument" in role:
+            info["trust"] = self.document("trust", role["AssumeRolePolicyDocument"],
+                                          join_pointer(pointer, "AssumeRolePolicyDocument"),
+                                          related)
+        inline = role.get("RolePolicyList")
+        for i, item in enumerate(inline if isinstance(inline, list) else []):
+            if isinstance(item, dict) and "PolicyDocument" in item:
+                t = self.document("identity", item["PolicyDocument"],
+                                  join_pointer(pointer, "RolePolicyList", i, "PolicyDocument"),
+                                  related)
+                if t is not None:
+                    info["permissions"].append(t)
+        attached = role.get("AttachedManagedPolicies")
+        for item in attached if isinstance(attached, list) else []:
+            arn = item.get("PolicyArn") if isinstance(item, dict) else None
+            if isinstance(arn, str) and arn in managed:
+                target = managed[arn]
+                info["permissions"].append(target)
+                target.related.setdefault("roles", []).append(info)
+                target.related.setdefault("role", info)
+                for key, value in extra.items():
+                    target.related.setdefault(key, value)
+        return info
+
+    def managed_policies(self, items: Any, pointer: str) -> dict[str, Target]:
+        out: dict[str, Target] = {}
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            if not isinstance(item, dict):
+                continue
+            versions = item.get("PolicyVersionList")
+            for j, version in enumerate(versions if isinstance(versions, list) else []):
+                if isinstance(version, dict) and version.get("IsDefaultVersion", True) \
+                        and "Document" in version:
+                    t = self.document("identity", version["Document"],
+                                      join_pointer(pointer, i, "PolicyVersionList", j,
+                                                   "Document"))
+                    if t is not None and isinstance(item.get("Arn"), str):
+                        out[item["Arn"]] = t
+                    break
+        return out
+
+    def principal_lists(self, data: dict[str, Any]) -> None:
+        for list_name, policy_list in (("UserDetailList", "UserPolicyList"),
+                                       ("GroupDetailList", "GroupPolicyList")):
+            entries = data.get(list_name)
+            for i, entry in enumerate(entries if isinstance(entries, list) else []):
+                policies = entry.get(policy_list) if isinstance(entry, dict) else None
+                for j, item in enumerate(policies if isinstance(policies, list) else []):
+                    if isinstance(item, dict) and "PolicyDocument" in item:
+                        self.document("identity", item["PolicyDocument"],
+                                      join_pointer("", list_name, i, policy_list, j,
+                                                   "PolicyDocument"))
+
+    def role_bundle(self, data: dict[str, Any]) -> None:
+        managed = self.managed_policies(data.get("Policies"), "/Policies")
+        roles = []
+        if isinstance(data.get("RoleDetailList"), list):
+            for i, role in enumerate(data["RoleDetailList"]):
+                if isinstance(role, dict):
+                    roles.append(self.role(role, join_pointer("", "RoleDetailList", i),
+                                           managed, {}))
+        elif isinstance(data.get("Role"), dict):
+            roles.append(self.role(data["Role"], "/Role", managed, {}))
+        else:
+            roles.append(self.role(data, "", managed, {}))
+        self.principal_lists(data)
+        self.targets.insert(0, Target("role-bundle", self.source, "", data,
+                                      related={"roles": roles}))
+
+    def pool(self, data: dict[str, Any], pointer: str = "") -> None:
+        roles_cfg = data.get("Roles") if isinstance(data.get("Roles"), dict) else {}
+        by_arn = {arn: slot for slot, arn in roles_cfg.items() if isinstance(arn, str)}
+        managed = self.managed_policies(data.get("ManagedPolicies"),
+                                        join_pointer(pointer, "ManagedPolicies"))
+        roles = []
+        iam_roles = data.get("IamRoles")
+        for i, role in enumerate(iam_roles if isinstance(iam_roles, list) else []):
+            if isinstance(role, dict):
+                slot = by_arn.get(role.get("Arn", ""))
+                if slot is None and role.get("Arn"):
+                    slot = "mapped"
+                roles.append(self.role(role, join_pointer(pointer, "IamRoles", i), managed,
+                                       {"pool": data, "pool_role": slot}))
+        self.targets.insert(0, Target("pool", self.source, pointer, data,
+                                      related={"pool": data, "roles": roles}))
+
+    def scenario(self, data: dict[str, Any]) -> None:
+        policies = data.get("policies") if isinstance(data.get("policies"), dict) else {}
+        slots = {"identity": "identity", "boundary": "boundary", "session": "session",
+                 "resource": "resource", "scp": "scp", "scps": "scp", "rcp": "rcp",
+                 "rcps": "rcp"}
+        for slot, value in policies.items():
+            kind = slots.get(slot)
+            if kind is None or value is None:
+                continue
+            base = join_pointer("/policies", slot)
+            for pointer, item in _flatten(value, base):
+                self.document(kind, item, pointer)
+        cognito = data.get("cognito")
+        if isinstance(cognito, dict):
+            pool = cognito.get("pool")
+            if isinstance(pool, dict):
+                self.pool(pool, "/cognito/pool")
+            elif isinstance(pool, str) and self.base is not None:
+                ref = self.base / pool
+                try:
+                    sub = load_file(ref)
+                    sub.path = display_path(ref)
+                except PolicyEvalError as exc:
+                    self.targets.append(unreadable_target(exc, exc.location.path))
+                else:
+                    inner = _Builder(sub, ref.parent)
+                    inner.pool(sub.data if isinstance(sub.data, dict) else {})
+                    self.targets.extend(inner.targets)
+        self.targets.insert(0, Target("scenario", self.source, "", data))
+
+
+def _flatten(value: Any, pointer: str) -> Iterator[tuple[str, Any]]:
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _flatten(item, join_pointer(pointer, i))
+    else:
+        yield pointer, value
+
+
+def build_targets(source: SourceDocument, *, kind: str | None = None,
+                  base: Path | None = None) -> list[Target]:
+    """The lint targets of a decoded file (``[]`` when it is not one of ours).
+
+    ``kind`` overrides detection for a policy document (from the configuration).
+    """
+    data = source.data
+    detected = detect_kind(data, source.path)
+    if kind in POLICY_KINDS and isinstance(data, dict) and detected in POLICY_KINDS + (None,):
+        detected = kind
+    if detected is None:
+        return []
+    builder = _Builder(source, base)
+    assert isinstance(data, dict)
+    if detected == "pool":
+        builder.pool(data)
+    elif detected == "role-bundle":
+        builder.role_bundle(data)
+    elif detected == "scenario":
+        builder.scenario(data)
+    else:
+        builder.targets.append(policy_target(detected, source, "", data))
+    return builder.targets
+
+
+def load_targets(item: FileInput, kind: str | None = None) -> list[Target]:
+    """Read one file and build its targets; an unreadable file becomes one target whose
+    error is reported as a finding (the run goes on with the other files)."""
+    try:
+        source = load_file(item.path)
+    except PolicyEvalError as exc:
+        loc = exc.location
+        fixed = type(exc)(exc.message, Location(item.display, loc.line, loc.column,
+                                                loc.pointer, loc.end_line, loc.end_column),
+                          exc.code)
+        return [unreadable_target(fixed, item.display)]
+    source.path = item.display
+    if source._locator is not None:
+        source._locator.path = item.display
+    targets = build_targets(source, kind=kind, base=item.path.parent)
+    if not targets and item.explicit and not isinstance(source.data, (dict, list)):
+        return []
+    return targets

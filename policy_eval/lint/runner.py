@@ -1,0 +1,219 @@
+"""Run the rules over lint targets and apply the configuration.
+
+The :class:`Linter` picks the rules (``select`` minus ``ignore``), runs each rule on the
+targets of the kinds it looks at, turns a rule that crashes into an ``internal-error``
+finding (never a traceback; the other rules and files go on), applies per-rule severity
+overrides and per-path ignores, and drops duplicate findings (a policy file referenced
+from a pool file and also checked on its own is reported once).
+
+Library use::
+
+    from policy_eval.lint import lint_document
+    findings = lint_document({"Version": "2012-10-17", "Statement": [...]})
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import traceback
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..document.source import SourceDocument, load_text
+from ..errors import Location, PolicyEvalError
+from .discover import FileInput, build_targets, find_files, is_excluded, load_targets, \
+    unreadable_target
+from .registry import load_rules, matches
+from .rule import Finding, Rule, Severity, Target
+
+if TYPE_CHECKING:
+    from .config import LintConfig
+
+INTERNAL_ERROR_CODE = "SYN000"
+
+
+@dataclass(frozen=True)
+class DefaultConfig:
+    """The settings used when no configuration file is found (same fields as
+    :class:`~policy_eval.lint.config.LintConfig`, without importing pydantic)."""
+
+    select: tuple[str, ...] = ("ALL",)
+    ignore: tuple[Any, ...] = ()
+    severity: str = "warning"
+    exclude: tuple[str, ...] = ()
+    per_path_ignores: tuple[Any, ...] = ()
+    rule_severity: dict[str, str] = field(default_factory=dict)
+    kinds: tuple[Any, ...] = ()
+    path: str | None = None
+    root: Path | None = None
+
+
+@dataclass
+class LintResult:
+    """The findings of a run and what was read."""
+
+    findings: list[Finding] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    targets: int = 0
+
+    def failing(self, threshold: Severity) -> list[Finding]:
+        """Findings at or above ``threshold``."""
+        return [f for f in self.findings if f.severity.rank >= threshold.rank]
+
+
+def _relative_to(path: str, root: Path | None) -> str:
+    if root is None:
+        return path
+    try:
+        return Path(path).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path
+
+
+class Linter:
+    """The rules chosen by a configuration, ready to run."""
+
+    def __init__(self, config: LintConfig | DefaultConfig | None = None, *,
+                 select: Sequence[str] | None = None,
+                 ignore: Sequence[str] | None = None) -> None:
+        self.config: Any = config or DefaultConfig()
+        chosen = list(select) if select else self.config.select
+        dropped = list(ignore or ())
+        for entry in self.config.ignore:
+            dropped.extend(entry.codes)
+        self.rules: list[Rule] = [cls() for cls in load_rules()
+                                  if matches(cls.code, chosen) and not matches(cls.code, dropped)]
+        self._by_kind: dict[str, list[Rule]] = {}
+
+    def rules_for(self, kind: str) -> list[Rule]:
+        rules = self._by_kind.get(kind)
+        if rules is None:
+            rules = [r for r in self.rules if kind in r.kinds or (
+                kind == "unreadable" and not r.needs_valid_policy)]
+            self._by_kind[kind] = rules
+        return rules
+
+    # -------------------------------------------------------------- running
+
+    def check_target(self, target: Target) -> list[Finding]:
+        """Every finding of the selected rules on one target."""
+        out: list[Finding] = []
+        for rule in self.rules_for(target.kind):
+            if rule.needs_valid_policy and target.errors and not (
+                    rule.partial_ok and target.partial is not None):
+                continue
+            try:
+                out.extend(rule.check(target))
+            except Exception as exc:  # noqa: BLE001 - a rule bug must not stop the run
+                out.append(_internal_error(rule, target, exc))
+        return out
+
+    def check_targets(self, targets: Iterable[Target]) -> list[Finding]:
+        """Findings of many targets, configured, de-duplicated and sorted."""
+        found: list[Finding] = []
+        for target in targets:
+            found.extend(self.check_target(target))
+        return self.finish(found)
+
+    def finish(self, findings: list[Finding]) -> list[Finding]:
+        overrides = {k.upper(): Severity(v) for k, v in self.config.rule_severity.items()}
+        root = self.config.root
+        seen: set[tuple[Any, ...]] = set()
+        out: list[Finding] = []
+        for f in findings:
+            if f.code in overrides and f.code != INTERNAL_ERROR_CODE:
+                f = dataclasses.replace(f, severity=overrides[f.code])
+            path = f.location.path
+            if path and self.config.per_path_ignores:
+                rel = _relative_to(path, root)
+                if any(matches(f.code, e.codes) and (is_excluded(rel, e.paths)
+                                                     or is_excluded(path, e.paths))
+                       for e in self.config.per_path_ignores):
+                    continue
+            key = (f.code, path, f.location.line, f.location.column, f.location.pointer,
+                   f.message)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(f)
+        out.sort(key=lambda f: (f.location.path or "", f.location.line or 0,
+                                f.location.column or 0, f.code, f.message))
+        return out
+
+    def kind_for(self, display: str) -> str | None:
+        root = self.config.root
+        rel = _relative_to(display, root)
+        for entry in self.config.kinds:
+            if is_excluded(rel, entry.paths) or is_excluded(display, entry.paths):
+                return entry.kind
+        return None
+
+    def lint_files(self, files: Iterable[FileInput]) -> LintResult:
+        """Lint files already found (see :func:`~policy_eval.lint.discover.find_files`)."""
+        result = LintResult()
+        targets: list[Target] = []
+        for item in files:
+            try:
+                file_targets = load_targets(item, self.kind_for(item.display))
+            except Exception as exc:  # noqa: BLE001 - never a traceback for one bad file
+                file_targets = [unreadable_target(PolicyEvalError(
+                    f"could not read the document: {type(exc).__name__}: {exc}",
+                    Location(item.display), "unreadable"), item.display)]
+            if file_targets:
+                result.files.append(item.display)
+                targets.extend(file_targets)
+            else:
+                result.skipped.append(item.display)
+        result.targets = len(targets)
+        result.findings = self.check_targets(targets)
+        return result
+
+    def lint_paths(self, paths: Sequence[str | Path],
+                   exclude: Sequence[str] = ()) -> LintResult:
+        """Find and lint the files under ``paths``; missing paths raise ``InputError``."""
+        from ..errors import InputError
+        files, missing = find_files([Path(p) for p in paths],
+                                    list(exclude) + list(self.config.exclude))
+        if missing:
+            raise InputError("no such file or directory", Location(missing[0]),
+                             "file-not-found")
+        return self.lint_files(files)
+
+    def lint_source(self, source: SourceDocument, kind: str | None = None) -> list[Finding]:
+        base = Path(source.path).parent if source.path else None
+        return self.check_targets(build_targets(source, kind=kind, base=base))
+
+    def lint_text(self, text: str, path: str | None = None,
+                  kind: str | None = None) -> list[Finding]:
+        """Lint a document given as text (JSON, or YAML when ``path`` ends in .yaml)."""
+        try:
+            source = load_text(text, path)
+        except PolicyEvalError as exc:
+            return self.check_targets([unreadable_target(exc, path, text)])
+        return self.lint_source(source, kind)
+
+
+def _internal_error(rule: Rule, target: Target, exc: Exception) -> Finding:
+    frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    where = f" ({Path(frame.filename).name}:{frame.lineno})" if frame else ""
+    return Finding(INTERNAL_ERROR_CODE, "internal-error",
+                   f"rule {rule.code} ({rule.name}) crashed on this document: "
+                   f"{type(exc).__name__}: {exc}{where}; the other rules ran. Please report this.",
+                   Severity.error, target.location(""), None, None,
+                   {"rule": rule.code, "exception": type(exc).__name__})
+
+
+def lint_document(document: dict[str, Any] | str, *, kind: str | None = None,
+                  path: str | None = None, select: Sequence[str] | None = None,
+                  ignore: Sequence[str] | None = None,
+                  config: LintConfig | None = None) -> list[Finding]:
+    """Lint one document: a decoded dict, or JSON/YAML text."""
+    linter = Linter(config, select=select, ignore=ignore)
+    if isinstance(document, str):
+        return linter.lint_text(document, path, kind)
+    import json
+    source = SourceDocument(path, json.dumps(document, indent=2), document)
+    return linter.lint_source(source, kind)
