@@ -84,7 +84,7 @@ def check_claims(claims: dict[str, Any], locate: Locate, base: str) -> None:
             continue
         if isinstance(value, list) and all(isinstance(v, _CLAIM_SCALARS) for v in value):
             continue
-        kind = "null" if value is None else type(value).__name__
+        kind = {type(None): "null", dict: "an object"}.get(type(value), type(value).__name__)
         raise InputError(f"claim {key!r} is {kind}; a claim value is a string, a number, a "
                          "boolean or an array of those (leave out claims the token does not "
                          "carry)", locate(pointer), "invalid-claims")

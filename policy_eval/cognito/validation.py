@@ -106,7 +106,7 @@ def located_validation_error(exc: ValidationError, model: type[BaseModel], data:
     elif kind in ("literal_error", "enum"):
         expected = err.get("ctx", {}).get("expected", "")
         message = f"found {_describe(err.get('input'))}, expected {expected}"
-        if isinstance(err.get("input"), str) and isinstance(node, dict):
+        if "[key]" in tokens:
             # a Literal-keyed dict: the bad key is the last token
             message = f"unknown key {err['input']!r}, expected {expected}"
     elif kind == "string_pattern_mismatch":
