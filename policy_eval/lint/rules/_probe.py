@@ -44,7 +44,8 @@ PROBE_ACCOUNT = "111122223333"
 PROBE_REGION = "us-east-1"
 PROBE_ROLE_ARN = f"arn:aws:iam::{PROBE_ACCOUNT}:role/ProbeCognitoRole"
 #: The session a Cognito identity gets (enhanced flow session name, spec §3.4).
-PROBE_PRINCIPAL = f"arn:aws:sts::{PROBE_ACCOUNT}:assumed-role/ProbeCognitoRole/CognitoIdentityCredentials"
+PROBE_PRINCIPAL = (f"arn:aws:sts::{PROBE_ACCOUNT}:assumed-role/ProbeCognitoRole/"
+                   "CognitoIdentityCredentials")
 #: Used when a policy names no pool of its own.
 PROBE_POOL_ID = "us-east-1:3f0e1b2c-9a4d-4e8f-b6c7-1d2e3f4a5b6c"
 #: A pool in another account and region: "any identity pool" in trust-policy findings.
@@ -233,18 +234,21 @@ def describe(decision: Decision | None) -> str:
 
 def request_evidence(action: str, resource: str, context: Mapping[str, Any],
                      decision: Decision | None, principal: str = PROBE_PRINCIPAL,
-                     keys: Iterable[str] | None = None) -> dict[str, Any]:
+                     keys: Iterable[str] | None = None,
+                     statement: Statement | None = None) -> dict[str, Any]:
     """A JSON-friendly record of one probe: the request and the engine's decision.
-    ``keys`` limits the context shown to the keys that matter."""
+    ``keys`` limits the context shown to the keys that matter; ``statement`` names the
+    linted statement the probe was about (the engine's own statement reference is only
+    meaningful when the probe ran on the linted policy itself, so it is not copied)."""
     shown = dict(context)
     if keys is not None:
         wanted = {k.lower() for k in keys}
         shown = {k: v for k, v in context.items() if k.lower() in wanted}
     out: dict[str, Any] = {"action": action, "resource": resource, "principal": principal,
                            "context": shown, "decision": describe(decision)}
-    if decision is not None and decision.statements:
-        st = decision.statements[0].statement
-        out["decided_by"] = {"statement": st.index, "sid": st.sid, "pointer": st.pointer}
+    if statement is not None:
+        out["statement"] = {"index": statement.index, "sid": statement.sid,
+                            "pointer": statement.pointer}
     return out
 
 
@@ -498,10 +502,11 @@ def _pool_parts(pool: Any) -> tuple[dict[str, Any], dict[str, Any], list[Any]]:
     """(IdentityPool, Roles, IamRoles) of a pool file or SetIdentityPoolRoles input."""
     if not isinstance(pool, dict):
         return {}, {}, []
-    ip = pool.get("IdentityPool") if isinstance(pool.get("IdentityPool"), dict) else pool
-    roles = pool.get("Roles") if isinstance(pool.get("Roles"), dict) else {}
-    iam = pool.get("IamRoles") if isinstance(pool.get("IamRoles"), list) else []
-    return ip, roles, iam
+    ip = pool.get("IdentityPool")
+    roles = pool.get("Roles")
+    iam = pool.get("IamRoles")
+    return (ip if isinstance(ip, dict) else pool, roles if isinstance(roles, dict) else {},
+            iam if isinstance(iam, list) else [])
 
 
 def _role_arn_from_pointer(pool: Any, pointer: str) -> str | None:
@@ -516,19 +521,28 @@ def _role_arn_from_pointer(pool: Any, pointer: str) -> str | None:
     return None
 
 
+def statement_mentions_cognito(st: Statement) -> bool:
+    """Does the statement use ``cognito-identity.amazonaws.com`` keys or variables?"""
+    for text in (st.resources or ()) + (st.not_resources or ()):
+        if "${cognito-identity." in text.lower():
+            return True
+    for clause in st.conditions:
+        if cognito_claim(clause.key) or any("${cognito-identity." in v.lower()
+                                            for v in clause.values):
+            return True
+    return False
+
+
 def policy_mentions_cognito(policy: Policy | None) -> bool:
     """Does the policy use ``cognito-identity.amazonaws.com`` keys or variables?"""
-    if policy is None:
-        return False
-    for st in policy.statements:
-        for text in (st.resources or ()) + (st.not_resources or ()):
-            if "cognito-identity." in text.lower():
-                return True
-        for clause in st.conditions:
-            if cognito_claim(clause.key) or any("cognito-identity." in v.lower()
-                                                for v in clause.values):
-                return True
-    return False
+    return policy is not None and any(statement_mentions_cognito(s) for s in policy.statements)
+
+
+def role_link(target: Target) -> dict[str, Any]:
+    """``target.related["role"]`` (``{"trust": Target | None, "permissions": [...]}``, maybe
+    ``arn``/``name``), or ``{}``."""
+    role = target.related.get("role")
+    return role if isinstance(role, dict) else {}
 
 
 def role_facts(target: Target) -> RoleFacts:
@@ -536,7 +550,7 @@ def role_facts(target: Target) -> RoleFacts:
     from the role's trust policy (proved with the engine), the pool file, or — weakest —
     the role's or file's name."""
     facts = RoleFacts()
-    role = target.related.get("role") if isinstance(target.related.get("role"), dict) else {}
+    role = role_link(target)
     pool = target.related.get("pool")
     if pool is None and target.kind == "pool":
         pool = target.data
@@ -571,7 +585,7 @@ def role_facts(target: Target) -> RoleFacts:
         facts.cognito = True
     if facts.role_class is None and (facts.trust is None or facts.trust.trusts_cognito):
         cls, why = name_class(role.get("name") if isinstance(role.get("name"), str) else None,
-                              facts.role_arn, target.policy.name if target.policy else None,
+                              facts.role_arn, target.policy.id if target.policy else None,
                               target.path)
         if cls is not None:
             facts.role_class, facts.reason = cls, why
