@@ -120,36 +120,3 @@ def invoke_cli(*args: str) -> tuple[int, str]:
         raise result.exception
     return result.exit_code, out
 
-
-#: Scenario files that fail because of a known engine bug (file name -> reason). Tests run
-#: them as strict xfails, so a fix in the engine makes the suite say so; aggregate checks
-#: (the CLI over a whole folder) leave them out until then.
-BUG_WILDCARD_IN_REQUEST = (
-    "engine bug: a request resource containing '*' or '?' is refused (RequestError "
-    "'contains a wildcard'), but S3 object keys may contain them and spec 7 case 9 / 3.1 "
-    "evaluate `b/*literal` -> allow")
-BUG_TRUST_POLICY_IN_RESOURCE_SLOT = (
-    "engine bug: a role trust policy (no Resource element, spec 1.1) is refused in the "
-    "resource slot ('statement has neither Resource nor NotResource'), so "
-    "sts:AssumeRoleWithWebIdentity cannot be evaluated against it (spec 2.3, 6.5)")
-ENGINE_BUGS: dict[str, str] = {
-    "case-09-special-star-variable.json": BUG_WILDCARD_IN_REQUEST,
-    "trust-authenticated.json": BUG_TRUST_POLICY_IN_RESOURCE_SLOT,
-    "trust-unauthenticated.json": BUG_TRUST_POLICY_IN_RESOURCE_SLOT,
-    "trust-authenticated-tag-session.json": BUG_TRUST_POLICY_IN_RESOURCE_SLOT,
-}
-
-
-def scenario_params(paths: list[Path]) -> list[Any]:
-    """``pytest.param`` per scenario file, strict-xfail where :data:`ENGINE_BUGS` says so."""
-    import pytest
-
-    return [pytest.param(p, id=p.stem,
-                         marks=[pytest.mark.xfail(strict=True, reason=ENGINE_BUGS[p.name])]
-                         if p.name in ENGINE_BUGS else [])
-            for p in paths]
-
-
-def working(paths: list[Path]) -> list[Path]:
-    """The scenario files not affected by a known engine bug."""
-    return [p for p in paths if p.name not in ENGINE_BUGS]

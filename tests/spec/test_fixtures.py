@@ -24,13 +24,10 @@ from ._support import (
     invoke_cli,
     run_cli,
     scenario_files,
-    scenario_params,
-    working,
 )
 
 POLICY_FILES = sorted(POLICIES.glob("*.json"))
 SCENARIO_FILES = scenario_files(SCENARIOS)
-WORKING = working(SCENARIO_FILES)
 VAR = re.compile(r"\$\{[^}]*\}")
 ITEM_ACTIONS_WITHOUT_KEYS = {"dynamodb:scan", "dynamodb:*", "*"}
 
@@ -94,12 +91,12 @@ def test_scenarios_mix_json_and_yaml_and_expect_everything() -> None:
     """Scenario format: JSON and YAML; every request carries an expect."""
     suffixes = {p.suffix for p in SCENARIO_FILES}
     assert ".json" in suffixes and ".yaml" in suffixes
-    for path in WORKING:
+    for path in SCENARIO_FILES:
         for result in run_scenario(load_scenario(path)):
             assert result.expect in ("allow", "deny", "explicit_deny", "implicit_deny"), path
 
 
-@pytest.mark.parametrize("path", scenario_params(SCENARIO_FILES))
+@pytest.mark.parametrize("path", SCENARIO_FILES, ids=[p.stem for p in SCENARIO_FILES])
 def test_scenario_expectations_hold(path: Path) -> None:
     """2.3/3/4/5: each bundled scenario's requests get their expected decision."""
     results = run_scenario(load_scenario(path))
@@ -110,14 +107,14 @@ def test_scenario_expectations_hold(path: Path) -> None:
 
 def test_scenarios_show_both_outcomes() -> None:
     """Fixtures are not trivial: across the scenarios allow, implicit and explicit deny occur."""
-    decisions = {r.decision for p in WORKING for r in run_scenario(load_scenario(p))}
+    decisions = {r.decision for p in SCENARIO_FILES for r in run_scenario(load_scenario(p))}
     assert decisions == {"allow", "implicit_deny", "explicit_deny"}
 
 
 def test_scenarios_cover_required_situations() -> None:
     """Fixture brief: own vs other objects, listing variants, batch LeadingKeys, attribute
     hits and misses, an explicit deny, and a no-Version variant."""
-    ids = {r.id for p in WORKING for r in run_scenario(load_scenario(p))}
+    ids = {r.id for p in SCENARIO_FILES for r in run_scenario(load_scenario(p))}
     for required in ("get-own-object", "get-other-identity-object", "list-own-prefix",
                      "list-other-identity-prefix", "list-without-prefix-parameter",
                      "list-with-empty-prefix", "batch-get-own-items",
@@ -125,14 +122,14 @@ def test_scenarios_cover_required_situations() -> None:
                      "get-item-unlisted-attribute", "own-object-over-plain-http",
                      "own-object-variable-not-substituted"):
         assert required in ids, required
-    explicit = [r for p in WORKING for r in run_scenario(load_scenario(p))
+    explicit = [r for p in SCENARIO_FILES for r in run_scenario(load_scenario(p))
                 if r.decision == "explicit_deny"]
     assert explicit
 
 
 def test_cli_test_all_scenarios_exit_0() -> None:
-    """CLI: `policy-eval test FILE...` exits 0 when every expect holds."""
-    proc = run_cli("test", *map(str, WORKING))
+    """CLI: `policy-eval test DIR` exits 0 when every expect holds."""
+    proc = run_cli("test", str(SCENARIOS))
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
