@@ -1,0 +1,731 @@
+"""Security rules (``SEC``): what a policy lets its holder do, evaluated with conditions.
+
+The peers decide these categories by looking at the text (cloudsplaining and checkov treat
+*any* Condition as a mitigation, lint-anchors row 45). Here every claim is an engine
+decision: a probe request on a resource nobody scoped the policy to
+(:func:`._probe.concrete_resource`), with the context keys every signed request carries,
+and again with the caller-chosen keys (user agent, region, transport, the service a role is
+passed to) set to whatever the policy's own conditions ask for. A condition counts as a
+mitigation only when it makes the engine deny.
+
+Which actions fall in a category comes from the service reference (access levels) where
+it knows; the escalation *methods* (combinations of actions) and the short lists of
+credential-returning and data-reading actions come from the literature, cited at each list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any, ClassVar
+
+from ...catalog import get_catalog
+from ...document.model import Policy, Statement
+from ...errors import PolicyEvalError
+from ..rule import Finding, Rule, Severity, Target, register
+from . import _probe as P
+
+__all__ = ["CredentialsExposure", "DataExfiltration", "FullAdmin", "PassRoleUnscoped",
+           "PassRoleWithoutPassedToService", "PermissionsManagement", "PrivilegeEscalation",
+           "PublicAccess"]
+
+#: IAM privilege-escalation methods: (name, actions, service a role is passed to).
+#: Source: Rhino Security Labs, "AWS IAM Privilege Escalation - Methods and Mitigation"
+#: (2018, 21 methods), as mapped by cloudsplaining 0.9.1 (pathfinding.cloud paths).
+#: Following cloudsplaining #580, the Attach/Put/UpdateAssumeRolePolicy methods do not
+#: require sts:AssumeRole: a role session can change its own role, and a trust policy can
+#: be opened to an account the attacker controls. The last entry is the Cognito role swap
+#: (lint-anchors section (b), COG009 background).
+ESCALATION_METHODS: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
+    ("CreateNewPolicyVersion", ("iam:CreatePolicyVersion",), None),
+    ("SetExistingDefaultPolicyVersion", ("iam:SetDefaultPolicyVersion",), None),
+    ("CreateEC2WithExistingIP", ("iam:PassRole", "ec2:RunInstances"), "ec2.amazonaws.com"),
+    ("CreateAccessKey", ("iam:CreateAccessKey",), None),
+    ("CreateLoginProfile", ("iam:CreateLoginProfile",), None),
+    ("UpdateLoginProfile", ("iam:UpdateLoginProfile",), None),
+    ("AttachUserPolicy", ("iam:AttachUserPolicy",), None),
+    ("AttachGroupPolicy", ("iam:AttachGroupPolicy",), None),
+    ("AttachRolePolicy", ("iam:AttachRolePolicy",), None),
+    ("PutUserPolicy", ("iam:PutUserPolicy",), None),
+    ("PutGroupPolicy", ("iam:PutGroupPolicy",), None),
+    ("PutRolePolicy", ("iam:PutRolePolicy",), None),
+    ("AddUserToGroup", ("iam:AddUserToGroup",), None),
+    ("UpdateRolePolicyToAssumeIt", ("iam:UpdateAssumeRolePolicy",), None),
+    ("PassExistingRoleToNewLambdaThenInvoke",
+     ("iam:PassRole", "lambda:CreateFunction", "lambda:InvokeFunction"), "lambda.amazonaws.com"),
+    ("PassExistingRoleToNewLambdaThenTriggerWithNewDynamo",
+     ("iam:PassRole", "lambda:CreateFunction", "lambda:CreateEventSourceMapping"),
+     "lambda.amazonaws.com"),
+    ("EditExistingLambdaFunctionWithRole", ("lambda:UpdateFunctionCode",), None),
+    ("PassExistingRoleToNewGlueDevEndpoint", ("iam:PassRole", "glue:CreateDevEndpoint"),
+     "glue.amazonaws.com"),
+    ("UpdateExistingGlueDevEndpoint", ("glue:UpdateDevEndpoint",), None),
+    ("PassExistingRoleToCloudFormation", ("iam:PassRole", "cloudformation:CreateStack"),
+     "cloudformation.amazonaws.com"),
+    ("PassExistingRoleToNewDataPipeline",
+     ("iam:PassRole", "datapipeline:CreatePipeline", "datapipeline:PutPipelineDefinition"),
+     "datapipeline.amazonaws.com"),
+    ("PassExistingRoleToNewSageMakerNotebook",
+     ("iam:PassRole", "sagemaker:CreateNotebookInstance",
+      "sagemaker:CreatePresignedNotebookInstanceUrl"), "sagemaker.amazonaws.com"),
+    ("SwapIdentityPoolRoles", ("iam:PassRole", "cognito-identity:SetIdentityPoolRoles"),
+     "cognito-identity.amazonaws.com"),
+)
+
+#: Actions that return credentials. Source: cloudsplaining 0.9.1
+#: ``shared/constants.py`` (CredentialsExposure) and parliament's community auditor
+#: ``CREDENTIALS_EXPOSURE``; names the catalogue does not know are skipped.
+CREDENTIAL_ACTIONS = (
+    "chime:CreateApiKey", "codepipeline:PollForJobs", "cognito-identity:GetOpenIdToken",
+    "cognito-identity:GetOpenIdTokenForDeveloperIdentity",
+    "cognito-identity:GetCredentialsForIdentity", "connect:GetFederationToken",
+    "connect:GetFederationTokens", "ec2:GetPasswordData", "ecr:GetAuthorizationToken",
+    "gamelift:RequestUploadCredentials", "iam:CreateAccessKey", "iam:CreateLoginProfile",
+    "iam:CreateServiceSpecificCredential", "iam:ResetServiceSpecificCredential",
+    "iam:UpdateAccessKey", "lightsail:GetInstanceAccessDetails",
+    "lightsail:GetRelationalDatabaseMasterUserPassword", "rds-db:connect",
+    "redshift:GetClusterCredentials", "sso:GetRoleCredentials",
+    "mediapackage:RotateChannelCredentials", "mediapackage:RotateIngestEndpointCredentials",
+    "sts:AssumeRole", "sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity",
+    "sts:GetFederationToken", "sts:GetSessionToken",
+)
+
+#: Actions that read stored data out of the account. Source: cloudsplaining 0.9.1
+#: DataExfiltration list, plus DynamoDB item reads (Riancho 2019 found 1,200 DynamoDB
+#: tables readable through identity-pool roles; lint-anchors section (b)).
+DATA_ACTIONS = (
+    "s3:GetObject", "ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath",
+    "secretsmanager:GetSecretValue", "rds:CopyDBSnapshot", "rds:CreateDBSnapshot",
+    "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan",
+)
+
+#: Sensitive actions from unrelated services: an identity allowed all of them on resources
+#: nobody scoped it to is an administrator.
+_ADMIN_PROBES = ("iam:CreateUser", "ec2:RunInstances", "s3:PutBucketPolicy",
+                 "kms:ScheduleKeyDeletion", "organizations:LeaveOrganization")
+
+_PASSED_TO = ("ec2.amazonaws.com", "lambda.amazonaws.com")
+
+
+class _SecurityRule(Rule):
+    kinds: ClassVar[tuple[str, ...]] = ("identity",)
+
+    def make(self, target: Target, pointer: str, message: str, *,
+             severity: Severity | None = None, security: float | None = None,
+             evidence: dict[str, Any] | None = None, fix: str | None = None) -> Finding:
+        return Finding(self.code, self.name, message, severity or self.severity,
+                       target.location(pointer), fix,
+                       security if security is not None else self.security_severity, evidence)
+
+
+def _caller_context(target: Target) -> dict[str, Any]:
+    """The context of the policy's holder: a Cognito session when the role is used
+    through an identity pool, else an ordinary signed request."""
+    facts = P.role_facts(target)
+    if facts.cognito:
+        return P.cognito_context(guest=facts.role_class in ("guest", "both"))
+    return dict(P.TYPICAL_CONTEXT)
+
+
+def _known(actions: Iterable[str]) -> list[str]:
+    cat = get_catalog()
+    out = []
+    for a in actions:
+        info = cat.action(a)
+        if info is not None:
+            out.append(info.name)
+    return out
+
+
+class _Probe:
+    """Unscoped probes of one policy: is ``action`` allowed on a resource nobody scoped
+    the policy to, under some context the caller can produce?"""
+
+    def __init__(self, target: Target) -> None:
+        policy = target.policy
+        assert policy is not None
+        self.policy: Policy = policy
+        self.ps = P.policy_set([policy])
+        self.base = _caller_context(target)
+        self.contexts = list(P.adversarial_contexts(policy.statements, self.base))
+        self.cache: dict[tuple[str, str | None], tuple[bool, dict[str, Any]]] = {}
+
+    def allowed(self, action: str, passed_to: str | None = None) -> tuple[bool, dict[str, Any]]:
+        key = (action, passed_to)
+        hit = self.cache.get(key)
+        if hit is not None:
+            return hit
+        result: tuple[bool, dict[str, Any]] = (False, {})
+        if self.ps is not None:
+            res = P.concrete_resource(action)
+            contexts = self.contexts
+            if passed_to is not None:
+                contexts = [{**c, "iam:PassedToService": passed_to} for c in contexts]
+            d, used = P.first_allowed(self.ps, action, res, contexts)
+            evidence = P.request_evidence(action, res, used, d, keys=[
+                "iam:PassedToService", "aws:UserAgent", "aws:SourceIp", "aws:RequestedRegion"])
+            if d is not None and d.allowed and d.statements:
+                st = d.statements[0].statement
+                evidence["statement"] = {"index": st.index, "sid": st.sid,
+                                         "pointer": st.pointer}
+                result = (True, evidence)
+            else:
+                result = (False, evidence)
+        self.cache[key] = result
+        return result
+
+    def statement_of(self, evidence: dict[str, Any]) -> Statement | None:
+        index = evidence.get("statement", {}).get("index")
+        return self.policy.statements[index] if isinstance(index, int) else None
+
+
+def _candidates(policy: Policy, wanted: Iterable[str]) -> list[str]:
+    """``wanted`` actions some Allow statement of the policy could cover."""
+    covered: set[str] = set()
+    wanted_l = {a.lower(): a for a in wanted}
+    for st in policy.statements:
+        if st.effect != "Allow":
+            continue
+        for a in P.statement_actions(st):
+            if a.lower() in wanted_l:
+                covered.add(wanted_l[a.lower()])
+    return [a for a in wanted if a in covered]
+
+
+def _group_by_statement(target: Target, probe: _Probe, hits: Iterable[tuple[str, dict[str, Any]]]
+                        ) -> dict[int, tuple[Statement, list[str], list[dict[str, Any]]]]:
+    out: dict[int, tuple[Statement, list[str], list[dict[str, Any]]]] = {}
+    for label, evidence in hits:
+        st = probe.statement_of(evidence)
+        if st is None:
+            continue
+        entry = out.setdefault(st.index, (st, [], []))
+        entry[1].append(label)
+        if len(entry[2]) < 3:
+            entry[2].append(evidence)
+    return out
+
+
+def _shown(items: list[str], n: int = 5) -> str:
+    return ", ".join(items[:n]) + (f" and {len(items) - n} more" if len(items) > n else "")
+
+
+@register
+class PrivilegeEscalation(_SecurityRule):
+    """Policy allows a known IAM privilege-escalation method.
+
+    What it does
+    ------------
+    For each escalation method of the literature (Rhino Security Labs' list as mapped by
+    cloudsplaining, e.g. ``iam:CreatePolicyVersion``, ``iam:PassRole`` +
+    ``lambda:CreateFunction`` + ``lambda:InvokeFunction``, ``iam:AttachRolePolicy``;
+    plus the Cognito role swap ``iam:PassRole`` + ``cognito-identity:SetIdentityPoolRoles``)
+    asks the engine whether *every* action of the method is allowed on a resource the
+    policy was not scoped to, under a context the caller can produce. Conditions are
+    evaluated, not assumed to help: ``StringLike aws:UserAgent "*"`` does not stop it,
+    ``aws:PrincipalTag`` or ``aws:SourceVpc`` conditions do.
+
+    Why is this bad?
+    ----------------
+    Each method turns the holder into an administrator (new policy version, new access key
+    for another user, a Lambda running with a more privileged role...).
+
+    Example
+    -------
+    ```json
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+      "Action": ["iam:CreatePolicyVersion", "s3:GetObject"], "Resource": "*",
+      "Condition": {"StringLike": {"aws:UserAgent": "*"}}}]}
+    ```
+
+    Use instead
+    -----------
+    ```json
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject",
+      "Resource": "arn:aws:s3:::reports/*"}]}
+    ```
+    """
+
+    code = "SEC001"
+    name = "privilege-escalation"
+    summary = "allows a known privilege-escalation method (conditions evaluated)"
+    severity = Severity.error
+    security_severity = 8.8
+
+    def check(self, target: Target) -> Iterator[Finding]:
+        if target.policy is None:
+            return
+        probe = _Probe(target)
+        if probe.ps is None:
+            return
+        covered = set(_candidates(target.policy, {a for _, acts, _ in ESCALATION_METHODS
+                                                  for a in acts}))
+        hits: list[tuple[str, dict[str, Any]]] = []
+        for name, actions, passed_to in ESCALATION_METHODS:
+            if not all(a in covered for a in actions):
+                continue
+            proofs = []
+            for a in actions:
+                ok, ev = probe.allowed(a, passed_to if a == "iam:PassRole" else None)
+                if not ok:
+                    break
+                proofs.append(ev)
+            else:
+                key = next((ev for ev in proofs if ev["action"] != "iam:PassRole"), proofs[0])
+                hits.append((name, {**key, "method": name, "actions": list(actions)}))
+        for st, methods, evidence in _group_by_statement(target, probe, hits).values():
+            yield self.make(target, P.relative(target.policy, st.pointer),
+                            f"{st.label} allows privilege escalation ({_shown(methods)}); "
+                            "the engine allows every action of the method on resources the "
+                            "policy does not name", evidence={"methods": evidence},
+                            fix="remove the IAM write actions, or scope them to named "
+                                "resources with a condition the caller cannot satisfy "
+                                "by choice")
+
+
+@register
+class FullAdmin(_SecurityRule):
+    """Policy grants administrator access (every action on every resource).
+
+    What it does
+    ------------
+    Asks the engine whether sensitive actions of unrelated services (``iam:CreateUser``,
+    ``ec2:RunInstances``, ``s3:PutBucketPolicy``, ``kms:ScheduleKeyDeletion``,
+    ``organizations:LeaveOrganization``) are all allowed on resources nobody named,
+    however the policy spells it (``*``/``*``, ``NotAction``, ``NotResource``, a trivially
+    true condition). On a role used through an identity pool the finding is critical:
+    every app user (every guest, for the guest role) is an administrator.
+
+    Why is this bad?
+    ----------------
+    ``parliament`` reports nothing for ``*``/``*`` in its default mode (lint-anchors
+    section (e)); this is the one grant that can do everything, including removing
+    every other control.
+
+    Example
+    -------
+    ```json
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "NotAction": "iam:*",
+      "Resource": "*"}, {"Effect": "Allow", "Action": "iam:*", "Resource": "*"}]}
+    ```
+
+    Use instead
+    -----------
+    ```json
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+      "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::app-data/*"}]}
+    ```
+    """
+
+    code = "SEC002"
+    name = "full-admin"
+    summary = "grants every action on every resource (administrator)"
+    severity = Severity.error
+    security_severity = 9.0
+
+    def check(self, target: Target) -> Iterator[Finding]:
+        if target.policy is None:
+            return
+        probe = _Probe(target)
+        if probe.ps is None:
+            return
+        evidence = []
+        for action in _ADMIN_PROBES:
+            ok, ev = probe.allowed(action)
+            if not ok:
+                return
+            evidence.append(ev)
+        st = probe.statement_of(evidence[0]) or target.policy.statements[0]
+        facts = P.role_facts(target)
+        msg = f"{st.label} grants administrator access: {_shown(list(_ADMIN_PROBES), 3)} are " \
+              "all allowed on resources the policy does not name"
+        security = None
+        if facts.cognito:
+            who = "every guest" if facts.role_class in ("guest", "both") else "every app user"
+            msg += f"; the role is used through an identity pool, so {who} is an administrator"
+            security = 10.0
+        yield self.make(target, P.relative(target.policy, st.pointer), msg, security=security,
+                        evidence={"probes": evidence},
+                        fix="grant the actions the workload needs on its own resources")
+
+
+@register
+class PassRoleUnscoped(_SecurityRule):
+    """``iam:PassRole`` allowed on any role.
+
+    What it does
+    ------------
+    Asks the engine whether ``iam:PassRole`` is allowed for a role ARN the policy does not
+    name (``Resource: "*"``, ``arn:aws:iam::*:role/*``, ``NotResource``), for every
+    service the caller may choose.
+
+    Why is this bad?
+    ----------------
+    Passing the most privileged role of the account to a service the caller controls
+    (EC2, Lambda, Glue, CloudFormation...) gives the caller that role's permissions
+    (Access Analyzer ``PASS_ROLE_WITH_STAR_IN_RESOURCE``).
+
+    Example
+    -------
+    ```json
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:PassRole",
+      "Resource": "*"}]}
+    ```
+
+    Use instead
+    -----------
+    ```json
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:PassRole",
+      "Resource": "arn:aws:iam::111122223333:role/app-lambda-execution",
+      "Condition": {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}}]}
+    ```
+    """
+
+    code = "SEC003"
+    name = "pass-role-any-role"
+    summary = "iam:PassRole allowed on any role"
+    severity = Severity.warning
+    security_severity = 7.5
+
+    def check(self, target: Target) -> Iterator[Finding]:
+        if target.policy is None or not _candidates(target.policy, ["iam:PassRole"]):
+            return
+        probe = _Probe(target)
+        for service in _PASSED_TO:
+            ok, ev = probe.allowed("iam:PassRole", service)
+            if ok:
+                st = probe.statement_of(ev)
+                assert st is not None
+                yield self.make(target, P.relative(target.policy, st.pointer),
+                                f"{st.label} allows iam:PassRole on any role (the engine "
+                                f"allows passing {ev['resource']} to {service})",
+                                evidence={"probe": ev},
+                                fix="name the roles that may be passed")
+                return
+
+
+@register
+class PassRoleWithoutPassedToService(_SecurityRule):
+    """``iam:PassRole`` without an ``iam:PassedToService`` restriction.
+
+    What it does
+    ------------
+    For each statement that allows ``iam:PassRole``, probes the engine with the statement's
+    own role ARNs passed to two different services (and with the key absent). If all are
+    allowed, the statement does not restrict the receiving service.
+
+    Why is this bad?
+    ----------------
+    A role meant for Lambda can then be handed to EC2, Glue or SageMaker, where the caller
+    may run arbitrary code with it. No peer checks this (lint-anchors row 64).
+
+    Example
+    -------
+    ```json
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:PassRole",
+      "Resource": "arn:aws:iam::111122223333:role/app-lambda-execution"}]}
+    ```
+
+    Use instead
+    -----------
+    ```json
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:PassRole",
+      "Resource": "arn:aws:iam::111122223333:role/app-lambda-execution",
+      "Condition": {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}}]}
+    ```
+    """
+
+    code = "SEC004"
+    name = "pass-role-without-passed-to-service"
+    summary = "iam:PassRole without an iam:PassedToService condition"
+    severity = Severity.warning
+    security_severity = 5.0
+
+    def check(self, target: Target) -> Iterator[Finding]:
+        policy = target.policy
+        if policy is None:
+            return
+        base = _caller_context(target)
+        for st in policy.statements:
+            if st.effect != "Allow" or "iam:PassRole" not in P.statement_actions(st):
+                continue
+            ps = P.policy_set([P.alone(policy, st)])
+            if ps is None:
+                continue
+            values = {k: v for k, v in base.items() if isinstance(v, str)}
+            roles = [P.instantiate(r, values, enabled=policy.variables_enabled)
+                     for r in (st.resources or ["*"])]
+            roles = [r if r.startswith("arn:") else P.concrete_resource("iam:PassRole")
+                     for r in roles]
+            probes = []
+            for service in (*_PASSED_TO, None):
+                ctx = dict(base)
+                if service:
+                    ctx["iam:PassedToService"] = service
+                d = P.decide(ps, "iam:PassRole", roles[0], ctx)
+                probes.append(P.request_evidence("iam:PassRole", roles[0], ctx, d,
+                                                 keys=["iam:PassedToService"], statement=st))
+                if d is None or not d.allowed:
+                    break
+            else:
+                yield self.make(target, P.relative(policy, st.pointer),
+                                f"{st.label} allows iam:PassRole to any service (the engine "
+                                "allows it for ec2, lambda and with no service at all)",
+                                evidence={"probes": probes},
+                                fix='add "StringEquals": {"iam:PassedToService": '
+                                    '"<service>.amazonaws.com"}')
+
+
+class _ListRule(_SecurityRule):
+    """A category defined by a list of actions, each probed on an unscoped resource."""
+
+    actions: tuple[str, ...] = ()
+    what: str = ""
+
+    def wanted(self, policy: Policy) -> list[str]:
+        return _candidates(policy, _known(self.actions))
+
+    def check(self, target: Target) -> Iterator[Finding]:
+        if target.policy is None:
+            return
+        wanted = self.wanted(target.policy)
+        if not wanted:
+            return
+        probe = _Probe(target)
+        hits = []
+        for action in wanted:
+            ok, ev = probe.allowed(action)
+            if ok:
+                hits.append((action, ev))
+        for st, actions, evidence in _group_by_statement(target, probe, hits).values():
+            yield self.make(target, P.relative(target.policy, st.pointer),
+                            f"{st.label} allows {self.what} on resources it does not name: "
+                            f"{_shown(sorted(actions))}", evidence={"probes": evidence},
+                            fix="scope these actions to named resources")
+
+
+@register
+class CredentialsExposure(_ListRule):
+    """Actions that return credentials, allowed on any resource.
+
+    What it does
+    ------------
+    Probes the actions that hand out credentials or tokens (``sts:AssumeRole``,
+    ``iam:CreateAccessKey``, ``ecr:GetAuthorizationToken``,
+    ``cognito-identity:GetOpenIdTokenForDeveloperIdentity``,
+    ``redshift:GetClusterCredentials``...; the list of cloudsplaining and parliament) on a
+    resource the policy does not name, with conditions evaluated.
+
+    Why is this bad?
+    ----------------
+    Credentials outlive the session that fetched them and carry other principals'
+    permissions.
+
+    Example
+    -------
+    ```json
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+      "Action": ["sts:AssumeRole", "iam:CreateAccessKey"], "Resource": "*"}]}
+    ```
+
+    Use instead
+    -----------
+    ```json
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+      "Resource": "arn:aws:iam::111122223333:role/reporting-readonly"}]}
+    ```
+    """
+
+    code = "SEC005"
+    name = "credentials-exposure"
+    summary = "actions that return credentials, on resources the policy does not name"
+    severity = Severity.warning
+    security_severity = 7.0
+    actions = CREDENTIAL_ACTIONS
+    what = "actions that return credentials"
+
+
+@register
+class DataExfiltration(_ListRule):
+    """Data-reading actions allowed on any resource.
+
+    What it does
+    ------------
+    Probes the actions that read stored data (``s3:GetObject``,
+    ``secretsmanager:GetSecretValue``, ``ssm:GetParameter*``, RDS snapshot copies,
+    DynamoDB item reads) on a resource the policy does not name, with conditions
+    evaluated.
+
+    Why is this bad?
+    ----------------
+    Every object, secret, parameter or item of the account becomes readable by the holder
+    (for an identity-pool role: by every app user).
+
+    Example
+    -------
+    ```json
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+      "Action": ["s3:GetObject", "dynamodb:GetItem"], "Resource": "*"}]}
+    ```
+
+    Use instead
+    -----------
+    ```json
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject",
+      "Resource": "arn:aws:s3:::reports/*"}]}
+    ```
+    """
+
+    code = "SEC006"
+    name = "data-exfiltration"
+    summary = "data-reading actions on resources the policy does not name"
+    severity = Severity.warning
+    security_severity = 6.5
+    actions = DATA_ACTIONS
+    what = "reading stored data"
+
+
+@register
+class PermissionsManagement(_ListRule):
+    """Permissions-management actions allowed on any resource.
+
+    What it does
+    ------------
+    Takes the actions the service reference classes as *Permissions management*
+    (``s3:PutBucketPolicy``, ``dynamodb:PutResourcePolicy``, ``iam:PutRolePolicy``,
+    ``kms:CreateGrant``...) that the policy's statements cover, and probes them on a
+    resource the policy does not name, with conditions evaluated.
+
+    Why is this bad?
+    ----------------
+    Changing who may access a resource is the step before exposing it (public bucket
+    policy, a grant to another account) or escalating (cloudsplaining's
+    ResourceExposure).
+
+    Example
+    -------
+    ```json
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "dynamodb:*",
+      "Resource": "*"}]}
+    ```
+
+    Use instead
+    -----------
+    ```json
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+      "Action": ["dynamodb:GetItem", "dynamodb:PutItem"],
+      "Resource": "arn:aws:dynamodb:us-east-1:111122223333:table/Notes"}]}
+    ```
+    """
+
+    code = "SEC007"
+    name = "permissions-management"
+    summary = "permissions-management actions on resources the policy does not name"
+    severity = Severity.warning
+    security_severity = 7.5
+    what = "permissions management"
+
+    def wanted(self, policy: Policy) -> list[str]:
+        covered: dict[str, None] = {}
+        for st in policy.statements:
+            if st.effect != "Allow":
+                continue
+            pm = [a for a in P.statement_actions(st)
+                  if P.access_level(a) == "Permissions management"]
+            for a in P.representatives(pm, 4):
+                covered[a] = None
+        return list(covered)
+
+
+@register
+class PublicAccess(_SecurityRule):
+    """Resource or trust policy that anyone can use.
+
+    What it does
+    ------------
+    For a resource-based policy (S3 bucket, SQS queue, KMS key...) or a role trust policy,
+    asks the engine whether an anonymous caller, or a principal of an unrelated account,
+    is allowed the actions of each ``Principal: "*"`` statement under a context the
+    caller can produce. A condition that really restricts (``aws:SourceVpce``,
+    ``aws:PrincipalOrgID``...) makes the engine deny, and nothing is reported.
+
+    Why is this bad?
+    ----------------
+    Everything the statement grants is granted to the internet: for a bucket of user
+    uploads, every user's files are world-readable.
+
+    Example
+    -------
+    ```json
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*",
+      "Action": "s3:GetObject", "Resource": "arn:aws:s3:::user-uploads/*"}]}
+    ```
+
+    Use instead
+    -----------
+    ```json
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*",
+      "Action": "s3:GetObject", "Resource": "arn:aws:s3:::user-uploads/*",
+      "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}]}
+    ```
+    """
+
+    code = "SEC008"
+    name = "public-access"
+    summary = "resource or trust policy grants access to anyone"
+    severity = Severity.warning
+    security_severity = 8.0
+    kinds: ClassVar[tuple[str, ...]] = ("resource", "trust")
+
+    _STRANGER = "arn:aws:sts::999988887777:assumed-role/Stranger/session"
+
+    def check(self, target: Target) -> Iterator[Finding]:
+        policy = target.policy
+        if policy is None:
+            return
+        kind = "trust" if target.kind == "trust" else "resource"
+        try:
+            resource_policy = P.as_kind(policy, kind)
+        except PolicyEvalError:  # a policy the engine refuses is reported by SYN rules
+            return
+        # The stranger has granted itself everything in its own account.
+        ps = P.policy_set([{"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "*", "Resource": "*"}]}], resource=resource_policy)
+        if ps is None:
+            return
+        for st in policy.statements:
+            if st.effect != "Allow" or st.principal is None or not (
+                    st.principal.wildcard or "*" in st.principal.values_of("AWS")):
+                continue
+            actions = P.representatives(P.statement_actions(st), 2)[:30]
+            granted: list[str] = []
+            evidence: list[dict[str, Any]] = []
+            for action in actions:
+                resources = [P.instantiate(r, {}) for r in (st.resources or ())
+                             if r != "*"] or [P.concrete_resource(action)]
+                res = resources[0] if resources[0].startswith("arn:") else \
+                    P.concrete_resource(action)
+                if kind == "trust":
+                    res = P.PROBE_ROLE_ARN
+                # The resource is in our account (S3 ARNs carry none), the stranger in another.
+                contexts = [{**c, "aws:ResourceAccount": P.PROBE_ACCOUNT}
+                            for c in P.adversarial_contexts([st], P.TYPICAL_CONTEXT)]
+                for principal in ("anonymous", self._STRANGER):
+                    d, used = P.first_allowed(ps, action, res, contexts, principal=principal)
+                    if d is not None and d.allowed:
+                        granted.append(action)
+                        if len(evidence) < 2:
+                            evidence.append(P.request_evidence(action, res, used, d,
+                                                               principal=principal, keys=[],
+                                                               statement=st))
+                        break
+            if not granted:
+                continue
+            what = ("anyone can assume this role" if kind == "trust" else
+                    f"anyone can call {_shown(sorted(granted), 4)}")
+            yield self.make(target, P.relative(policy, st.pointer),
+                            f"{st.label} has Principal \"*\" and no condition that stops an "
+                            f"outside caller: {what}", evidence={"probes": evidence},
+                            severity=Severity.error if kind == "trust" else None,
+                            security=9.5 if kind == "trust" else None,
+                            fix="name the principals, or restrict with aws:PrincipalOrgID / "
+                                "aws:SourceVpce")
