@@ -189,3 +189,17 @@ def test_deny_expectation_accepts_either_deny(tmp_path: Path) -> None:
     assert results["explicit"].ok and results["explicit"].decision == "explicit_deny"
     assert results["implicit"].ok and results["implicit"].decision == "implicit_deny"
     assert not results["allowed"].ok
+
+
+def test_policy_fixtures_lint_clean() -> None:
+    """Fixture brief: the bundled policies give no lint finding above info; the same run on
+    the deliberately broken no-Version variant does find an error (so the check is real)."""
+    from policy_eval.lint.runner import Linter
+
+    result = Linter().lint_paths([str(POLICIES)])
+    assert sorted(Path(f).name for f in result.files) == [p.name for p in POLICY_FILES]
+    loud = [(f.code, str(f.severity), f.message) for f in result.findings
+            if f.severity.rank > 1]
+    assert not loud, loud
+    broken = Linter().lint_paths([str(SCENARIOS / "s3-per-identity-prefix-no-version.yaml")])
+    assert any(f.severity.rank == 3 for f in broken.findings)
