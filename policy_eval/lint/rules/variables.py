@@ -1,0 +1,333 @@
+"""VAR: policy variables (spec §3) - syntax, where they may appear, which operators
+substitute them, and whether the key they name exists.
+
+Variable syntax errors come from the variable grammar (``grammars/variables.lark``) via
+the policy parser; the other checks read the raw document so that they also run on
+statements the parser rejected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ...catalog import get_catalog
+from ...document.model import Policy, Statement
+from ...document.variables import VariableSyntaxError, parse_template, variables_in
+from ...errors import PolicyEvalError, join_pointer
+from ..rule import Finding, Rule, Severity, Target, register
+from ._base import ParseErrorRule, StatementRule, clause_values, did_you_mean, hint, \
+    raw_statements, value_pointers
+
+
+def _is_default_error(error: PolicyEvalError) -> bool:
+    return "default" in error.message
+
+
+@register
+class VariableSyntax(ParseErrorRule):
+    """What it does
+    ------------
+    Reports a malformed policy variable: a missing closing brace, an empty ``${}``, a
+    space or an unexpected character in the name, a nested ``${``.
+
+    Why is this bad?
+    ----------------
+    AWS refuses the policy (MISSING_BRACE_IN_VARIABLE, EMPTY_VARIABLE, ...), or the text is
+    compared literally and the per-user scoping silently breaks.
+
+    Example
+    -------
+    ```json
+    {"Version": "2012-10-17",
+     "Statement": [{"Effect": "Allow", "Action": "s3:GetObject",
+                    "Resource": "arn:aws:s3:::example-bucket/home/${aws:username/*"}]}
+    ```
+
+    Use instead
+    -----------
+    ```json
+    {"Version": "2012-10-17",
+     "Statement": [{"Effect": "Allow", "Action": "s3:GetObject",
+                    "Resource": "arn:aws:s3:::example-bucket/home/${aws:username}/*"}]}
+    ```
+    """
+
+    code = "VAR001"
+    name = "variable-syntax"
+    summary = "A malformed policy variable (missing brace, empty, space in the name)"
+    severity = Severity.error
+    error_codes = ("variable-syntax",)
+    fix_hint = "write ${key} or ${key, 'default'}"
+
+    def accepts(self, error: PolicyEvalError) -> bool:
+        return error.code in self.error_codes and not _is_default_error(error)
+
+
+@register
+class DefaultValueSyntax(ParseErrorRule):
+    """What it does
+    ------------
+    Reports a malformed default value in a policy variable: the default must follow a
+    comma and be in single quotes, ``${aws:PrincipalTag/team, 'none'}``.
+
+    Why is this bad?
+    ----------------
+    AWS refuses the policy, or takes the text literally.
+
+    Example
+    -------
+    ```json
+    {"Version": "2012-10-17",
+     "Statement": [{"Effect": "Allow", "Action": "s3:GetObject",
+                    "Resource": "arn:aws:s3:::example-bucket/${aws:PrincipalTag/team, none}/*"}]}
+    ```
+
+    Use instead
+    -----------
+    ```json
+    {"Version": "2012-10-17",
+     "Statement": [{"Effect": "Allow", "Action": "s3:GetObject",
+                    "Resource": "arn:aws:s3:::example-bucket/${aws:PrincipalTag/team, 'none'}/*"}]}
+    ```
+    """
+
+    code = "VAR005"
+    name = "default-value-syntax"
+    summary = "A policy-variable default value not written as ${key, 'default'}"
+    severity = Severity.error
+    error_codes = ("variable-syntax",)
+    fix_hint = "write ${key, 'default'} (comma, space, single quotes)"
+
+    def accepts(self, error: PolicyEvalError) -> bool:
+        return error.code in self.error_codes and _is_default_error(error)
+
+
+def _arn_header_has_variable(value: str) -> bool:
+    return "${" in ":".join(value.split(":", 5)[:5]) and value.startswith("arn:")
+
+
+@register
+class VariableInUnsupportedElement(Rule):
+    """What it does
+    ------------
+    Reports ``${...}`` where AWS does not substitute variables: in ``Action``/``NotAction``,
+    ``Principal``/``NotPrincipal``, ``Sid``, ``Id``, condition key names, and the first five
+    fields of an ARN (partition, service, region, account).
+
+    Why is this bad?
+    ----------------
+    The text is taken literally, so the element matches nothing (or the literal text
+    ``${...}``); the author expected substitution.
+
+    Example
+    -------
+    ```json
+    {"Version": "2012-10-17",
+     "Statement": [{"Effect": "Allow", "Action": "s3:GetObject",
+                    "Resource": "arn:aws:s3:us-east-1:${aws:PrincipalAccount}:accesspoint/app"}]}
+    ```
+
+    Use instead
+    -----------
+    ```json
+    {"Version": "2012-10-17",
+     "Statement": [{"Effect": "Allow", "Action": "s3:GetObject",
+                    "Resource": "arn:aws:s3:us-east-1:111122223333:accesspoint/app",
+                    "Condition": {"StringEquals": {"s3:DataAccessPointAccount": "${aws:PrincipalAccount}"}}}]}
+    ```
+    """
+
+    code = "VAR002"
+    name = "variable-in-unsupported-element"
+    summary = "A policy variable where AWS does not substitute it (Action, Principal, ARN account)"
+    severity = Severity.error
+    needs_valid_policy = False
+
+    def check(self, target: Target) -> Iterator[Finding]:
+        data = target.data
+        if isinstance(data, dict) and isinstance(data.get("Id"), str) and "${" in data["Id"]:
+            yield self.finding(target, "/Id", "variables are not substituted in Id")
+        for raw, pointer in raw_statements(target):
+            for element in ("Action", "NotAction", "Sid"):
+                yield from self._strings(target, raw.get(element), join_pointer(pointer, element),
+                                         element)
+            for element in ("Principal", "NotPrincipal"):
+                value = raw.get(element)
+                if isinstance(value, dict):
+                    for ptype, pvalue in value.items():
+                        yield from self._strings(target, pvalue,
+                                                 join_pointer(pointer, element, ptype),
+                                                 f"{element}.{ptype}")
+            for element in ("Resource", "NotResource"):
+                value = raw.get(element)
+                items = [value] if isinstance(value, str) else value \
+                    if isinstance(value, list) else []
+                for i, item in enumerate(items):
+                    if isinstance(item, str) and _arn_header_has_variable(item):
+                        at = join_pointer(pointer, element) if isinstance(value, str) \
+                            else join_pointer(pointer, element, i)
+                        yield self.finding_at(target, at,
+                                              f"{item!r}: variables are substituted only in the "
+                                              "resource part of an ARN, not in partition, "
+                                              "service, region or account",
+                                              fix="write the account/region literally, or "
+                                                  "compare it in a Condition")
+            cond = raw.get("Condition")
+            if isinstance(cond, dict):
+                for op, block in cond.items():
+                    if isinstance(block, dict):
+                        for key in block:
+                            if "${" in key:
+                                yield self.finding_at(
+                                    target, join_pointer(pointer, "Condition", op, key),
+                                    f"condition key {key!r}: key names cannot hold variables",
+                                    key=True)
+
+    def _strings(self, target: Target, value: object, pointer: str,
+                 element: str) -> Iterator[Finding]:
+        items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+        for i, item in enumerate(items):
+            if isinstance(item, str) and "${" in item:
+                at = pointer if isinstance(value, str) else join_pointer(pointer, i)
+                yield self.finding_at(target, at,
+                                      f"{element} {item!r}: variables are not substituted in "
+                                      f"{element.split('.')[0]}",
+                                      fix="write the value literally")
+
+
+@register
+class VariableWithNonStringOperator(StatementRule):
+    """What it does
+    ------------
+    Reports a policy variable in the value of a Numeric, Date, IpAddress, Binary or Null
+    condition.
+
+    Why is this bad?
+    ----------------
+    Only String and Arn operators (and, disputedly, Bool) substitute variables
+    (INVALID_VARIABLE_FOR_OPERATOR); elsewhere ``${...}`` is literal text that never
+    parses as a number, date or address.
+
+    Example
+    -------
+    ```json
+    {"Version": "2012-10-17",
+     "Statement": [{"Effect": "Allow", "Action": "s3:GetObject",
+                    "Resource": "arn:aws:s3:::example-bucket/*",
+                    "Condition": {"IpAddress": {"aws:SourceIp": "${aws:PrincipalTag/office-cidr}"}}}]}
+    ```
+
+    Use instead
+    -----------
+    ```json
+    {"Version": "2012-10-17",
+     "Statement": [{"Effect": "Allow", "Action": "s3:GetObject",
+                    "Resource": "arn:aws:s3:::example-bucket/*",
+                    "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}}]}
+    ```
+    """
+
+    code = "VAR003"
+    name = "variable-with-non-string-operator"
+    summary = "A policy variable in a Numeric/Date/IpAddress/Binary/Null condition"
+    severity = Severity.error
+
+    def check_statement(self, target: Target, policy: Policy,
+                        statement: Statement) -> Iterator[Finding]:
+        for clause in statement.conditions:
+            op = clause.parsed_operator
+            if op.base.variables:
+                continue
+            for value, pointer in clause_values(target, clause.pointer):
+                if "${" in value:
+                    yield self.finding_at(target, pointer,
+                                          f"{op.canonical} does not substitute variables; "
+                                          f"{value!r} is compared literally",
+                                          fix="use a String or Arn operator, or a literal value")
+
+
+_PROVIDER_KEYS = {
+    "www.amazon.com": ("app_id", "user_id"),
+    "graph.facebook.com": ("app_id", "id"),
+    "accounts.google.com": ("aud", "sub", "oaud"),
+}
+
+
+@register
+class UnknownVariable(StatementRule):
+    """What it does
+    ------------
+    Reports a policy variable naming a key that does not exist (``${aws:usename}``,
+    ``${aws:PrincipalTags/team}``), with the closest real key. Keys of web-identity
+    providers are accepted; Cognito keys are checked by the COG rules.
+
+    Why is this bad?
+    ----------------
+    A variable whose key is absent makes the whole value fail to match (an Allow grants
+    nothing) unless it has a default; a typo silently breaks per-user access.
+
+    Example
+    -------
+    ```json
+    {"Version": "2012-10-17",
+     "Statement": [{"Effect": "Allow", "Action": "s3:GetObject",
+                    "Resource": "arn:aws:s3:::example-bucket/home/${aws:usename}/*"}]}
+    ```
+
+    Use instead
+    -----------
+    ```json
+    {"Version": "2012-10-17",
+     "Statement": [{"Effect": "Allow", "Action": "s3:GetObject",
+                    "Resource": "arn:aws:s3:::example-bucket/home/${aws:username}/*"}]}
+    ```
+    """
+
+    code = "VAR004"
+    name = "unknown-variable"
+    summary = "A policy variable naming a key that does not exist (typo)"
+    severity = Severity.error
+
+    def check_statement(self, target: Target, policy: Policy,
+                        statement: Statement) -> Iterator[Finding]:
+        if not policy.variables_enabled:
+            return
+        for element in ("Resource", "NotResource"):
+            for value, pointer in value_pointers(target, statement, element):
+                yield from self._check(target, value, pointer)
+        for clause in statement.conditions:
+            if clause.parsed_operator.base.variables:
+                for value, pointer in clause_values(target, clause.pointer):
+                    yield from self._check(target, value, pointer)
+
+    def _check(self, target: Target, value: str, pointer: str) -> Iterator[Finding]:
+        if "${" not in value:
+            return
+        try:
+            parts = parse_template(value)
+        except VariableSyntaxError:
+            return
+        from ._base import did_you_mean as close
+        catalog = get_catalog()
+        for var in variables_in(parts):
+            key = var.key
+            prefix, _, name = key.partition(":")
+            low = prefix.lower()
+            if low.startswith("cognito") or close(low, ["cognito-identity.amazonaws.com"], 0.8):
+                continue  # COG012
+            if low in _PROVIDER_KEYS:
+                if name.lower() in _PROVIDER_KEYS[low]:
+                    continue
+            elif ("." in low or "/" in low) and low not in ("aws",):
+                continue  # an OIDC provider key, e.g. token.actions.githubusercontent.com:sub
+            elif catalog.condition_key(key) is not None:
+                continue
+            from .conditions import _global_keys
+            guess = did_you_mean(key, [*_global_keys(), *(f"{p}:{k}" for p, ks in
+                                                           _PROVIDER_KEYS.items() for k in ks)],
+                                 0.7)
+            if guess and guess.endswith("/") and "/" in key:
+                guess = guess + key.split("/", 1)[1]
+            yield self.finding_at(target, pointer,
+                                  f"unknown policy variable ${{{key}}}{hint(guess)}",
+                                  fix=f"use ${{{guess}}}" if guess else None)
