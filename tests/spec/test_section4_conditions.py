@@ -347,6 +347,13 @@ def test_for_all_values_and_for_any_value(context: dict[str, Any], all_values: b
     assert holds("ForAnyValue:StringLike", "aws:TagKeys", ["app*"], context) is any_value
 
 
+def test_empty_string_as_the_only_value_is_an_empty_set() -> None:
+    """4.3/4.4: a multivalued key that resolves to an empty string counts as an empty set:
+    ForAllValues true, ForAnyValue false."""
+    assert holds("ForAllValues:StringEquals", "aws:TagKeys", ["app"], {"aws:TagKeys": [""]})
+    assert not holds("ForAnyValue:StringEquals", "aws:TagKeys", [""], {"aws:TagKeys": [""]})
+
+
 def test_set_operator_with_negated_base() -> None:
     """4.4: ForAllValues:StringNotLike holds when no request value matches any listed pattern."""
     op = "ForAllValues:StringNotLike"
@@ -415,14 +422,14 @@ def test_section_4_6_worked_example() -> None:
 
 # --- 4.4 as a property ----------------------------------------------------------------------------
 
-_VALUES = st.sampled_from(["a", "b", "c", "A", ""])
+_VALUES = st.sampled_from(["a", "b", "c", "A", "a*"])
 
 
 @settings(max_examples=60, deadline=None)
 @given(request=st.lists(_VALUES, max_size=4), allowed=st.lists(_VALUES, min_size=1, max_size=3))
 def test_set_operators_are_subset_and_intersection(request: list[str], allowed: list[str]) -> None:
     """4.4: ForAllValues:StringEquals holds iff R is a subset of P (vacuous when R is empty);
-    ForAnyValue:StringEquals iff R and P intersect."""
+    ForAnyValue:StringEquals iff R and P intersect ('*' is literal for StringEquals)."""
     ctx = {"aws:TagKeys": request}
     assert holds("ForAllValues:StringEquals", "aws:TagKeys", allowed, ctx) is (
         set(request) <= set(allowed))
