@@ -574,6 +574,11 @@ def role_facts(target: Target) -> RoleFacts:
             facts.role_class = "both" if g and s else "guest" if g else (
                 "authenticated" if s else None)
             facts.reason = "its trust policy (amr)"
+    slot = target.related.get("pool_role")
+    if facts.role_class is None and slot in ("unauthenticated", "authenticated"):
+        facts.cognito = True
+        facts.role_class = "guest" if slot == "unauthenticated" else "authenticated"
+        facts.reason = f"the pool's {slot} role"
     if facts.role_class is None and facts.role_arn and roles:
         if roles.get("unauthenticated") == facts.role_arn:
             facts.cognito, facts.role_class = True, "guest"

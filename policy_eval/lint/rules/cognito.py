@@ -461,7 +461,11 @@ class AmrMatchesOtherClass(_CognitoRule):
         expected: str | None = None
         why = ""
         facts_pool = target.related.get("pool")
-        if facts_pool is not None and isinstance(role.get("arn"), str):
+        slot = target.related.get("pool_role")
+        if slot in ("unauthenticated", "authenticated"):
+            expected = "guest" if slot == "unauthenticated" else "authenticated"
+            why = f"the pool's {slot} role"
+        elif facts_pool is not None and isinstance(role.get("arn"), str):
             _, roles, _ = P._pool_parts(facts_pool)
             if roles.get("unauthenticated") == role["arn"]:
                 expected, why = "guest", "the pool's unauthenticated role"
@@ -708,7 +712,11 @@ class GuestRoleTooBroad(_CognitoRule):
                             evidence.append(P.request_evidence(
                                 action, res, ctx, d, keys=["cognito-identity.amazonaws.com:amr"]))
                         break
-                (live_writes if allowed else dead_writes).append(action)
+                if allowed:
+                    live_writes.append(action)
+                elif not own:
+                    dead_writes.append(action)    # the Resource does not fit the action
+                # else: the engine denies the guest (a condition keeps guests out)
             unscoped_writes = [a for a, lvl in unscoped.items() if lvl in _WRITE_LEVELS]
             parts: list[str] = []
             severity, security = Severity.warning, 7.5
