@@ -355,13 +355,14 @@ class OperatorTypeMismatch(StatementRule):
             if key_type not in ("String", "ARN", "Numeric", "Date", "Bool", "Binary",
                                 "IPAddress"):
                 continue
-            family = {"ARN": "Arn", "IPAddress": "IpAddress", "Bool": "Bool"}.get(
-                key_type, key_type)
+            suggestion = {"ARN": "ArnLike", "IPAddress": "IpAddress", "Bool": "Bool",
+                          "String": "StringEquals", "Numeric": "NumericEquals",
+                          "Date": "DateLessThan", "Binary": "BinaryEquals"}[key_type]
             yield self.finding_at(target, clause.pointer,
                                   f"{op.canonical} compares {clause.key} as {op_type}, but "
                                   f"the key is of type {key_type}", key=True,
-                                  fix=f"use a {family} operator "
-                                      f"({'IpAddress' if family == 'IpAddress' else family + 'Equals' if family not in ('Bool',) else 'Bool'})")
+                                  fix=f"use an operator for {key_type} values, e.g. "
+                                      f"{suggestion}")
 
 
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?)?)?$")

@@ -1,0 +1,167 @@
+"""``policy-eval check``, ``policy-eval rules`` and ``policy-eval rule CODE``.
+
+``check`` exits 0 when no finding is at or above the ``--severity`` threshold (default
+from the configuration, else ``warning``), 1 when some are, 2 for unusable input or usage
+(a path that does not exist, a bad configuration, an unknown rule code). A file that
+cannot be parsed is a finding (SYN001-SYN003), not an exit 2: the run goes on with the
+other files. The linter never writes to the files it checks.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import typer
+
+EXIT_OK, EXIT_FOUND, EXIT_INPUT = 0, 1, 2
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+
+
+class Threshold(str, Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+def _split_codes(values: list[str] | None) -> list[str]:
+    out: list[str] = []
+    for value in values or []:
+        out.extend(v.strip().upper() for v in value.split(",") if v.strip())
+    return out
+
+
+def _config_file_near(start: Path) -> Path | None:
+    """The nearest config file walking up (cheap: no TOML or pydantic unless found)."""
+    folder = (start if start.is_dir() else start.parent).resolve()
+    for candidate in (folder, *folder.parents):
+        own = candidate / ".policy-eval.toml"
+        if own.is_file():
+            return own
+        pyproject = candidate / "pyproject.toml"
+        if pyproject.is_file() and "policy-eval" in pyproject.read_text(
+                encoding="utf-8", errors="replace"):
+            return pyproject
+    return None
+
+
+def _load_config(config: Path | None, paths: list[Path]) -> Any:
+    """The configuration to use; pydantic is imported only when there is a file."""
+    if config is not None:
+        from .config import load_config
+        return load_config(config)
+    start = paths[0] if paths else Path.cwd()
+    if _config_file_near(start) is None:
+        return None
+    from .config import discover_config
+    return discover_config(start)
+
+
+def check_command(
+    paths: list[Path] = typer.Argument(..., help="Policy, role, pool or scenario files, "
+                                                 "or folders to search."),
+    output_format: Format = typer.Option(Format.text, "--format", "-f",
+                                         help="text, json or sarif."),
+    select: list[str] = typer.Option(None, "--select", help="Rule codes or prefixes to run "
+                                                            "(repeat or comma-separate)."),
+    ignore: list[str] = typer.Option(None, "--ignore", help="Rule codes or prefixes to skip."),
+    severity: Threshold = typer.Option(None, "--severity",
+                                       help="Fail on findings at or above this level "
+                                            "(default: warning)."),
+    config: Path = typer.Option(None, "--config", help="Configuration file (default: the "
+                                "nearest .policy-eval.toml or pyproject.toml)."),
+    no_color: bool = typer.Option(False, "--no-color", help="Plain text output."),
+    exclude: list[str] = typer.Option(None, "--exclude", help="Glob of paths to skip "
+                                                              "(repeatable)."),
+) -> None:
+    """Lint IAM policies, role bundles, Cognito pool files and scenarios."""
+    from ..errors import PolicyEvalError
+    from .registry import load_rules, matches
+    from .rule import Severity
+    from .runner import Linter
+
+    try:
+        cfg = _load_config(config, paths)
+    except PolicyEvalError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(EXIT_INPUT) from None
+    selected = _split_codes(select)
+    ignored = _split_codes(ignore)
+    rules = load_rules()
+    for code in selected + ignored:
+        if code != "ALL" and not any(matches(r.code, [code]) for r in rules):
+            typer.echo(f"error: {code!r} matches no rule code (see `policy-eval rules`)",
+                       err=True)
+            raise typer.Exit(EXIT_INPUT)
+    linter = Linter(cfg, select=selected or None, ignore=ignored or None)
+    threshold = Severity(severity.value if severity else linter.config.severity)
+    try:
+        result = linter.lint_paths(paths, exclude or ())
+    except PolicyEvalError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(EXIT_INPUT) from None
+    if not result.files and not result.skipped:
+        typer.echo("error: no JSON or YAML files found in " + ", ".join(map(str, paths)),
+                   err=True)
+        raise typer.Exit(EXIT_INPUT)
+    if output_format is Format.json:
+        from .report.json_format import to_json
+        typer.echo(to_json(result, threshold))
+    elif output_format is Format.sarif:
+        import json
+
+        from .report.sarif import to_sarif
+        typer.echo(json.dumps(to_sarif(result, list(rules)), indent=2))
+    else:
+        from .report.text import print_report
+        print_report(result, threshold, color=not no_color)
+    raise typer.Exit(EXIT_FOUND if result.failing(threshold) else EXIT_OK)
+
+
+def rules_command(
+    no_color: bool = typer.Option(False, "--no-color", help="Plain text output."),
+) -> None:
+    """List the rule catalogue: code, name, severity and what each rule checks."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from .registry import load_rules
+
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    for column in ("Code", "Name", "Severity", "Checks"):
+        table.add_column(column, overflow="fold")
+    for rule in load_rules():
+        table.add_row(rule.code, rule.name, rule.severity.value, rule.summary)
+    Console(no_color=no_color, color_system=None if no_color else "auto", highlight=False,
+            width=200).print(table)
+
+
+def rule_command(code: str = typer.Argument(..., help="A rule code, e.g. ACT002.")) -> None:
+    """Print the documentation of one rule."""
+    from .registry import rule_by_code
+
+    rule = rule_by_code(code)
+    if rule is None:
+        typer.echo(f"error: unknown rule code {code!r} (see `policy-eval rules`)", err=True)
+        raise typer.Exit(EXIT_INPUT)
+    header = f"{rule.code} {rule.name} ({rule.severity.value}"
+    if rule.security_severity is not None:
+        header += f", security-severity {rule.security_severity:.1f}"
+    header += ")"
+    typer.echo(header)
+    typer.echo(rule.summary)
+    typer.echo("")
+    typer.echo(rule.documentation())
+
+
+def register(app: typer.Typer) -> None:
+    """Add the lint commands to the ``policy-eval`` app."""
+    app.command("check")(check_command)
+    app.command("rules")(rules_command)
+    app.command("rule")(rule_command)
