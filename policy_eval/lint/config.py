@@ -112,6 +112,14 @@ class LintConfig(_Model):
         return Path(self.path).parent if self.path else None
 
 
+def _toml_error(exc: Exception, path: str) -> InputError:
+    """A located error for a TOML syntax error (the position is in the message)."""
+    import re
+    match = re.search(r"at line (\d+), column (\d+)", str(exc))
+    line, column = (int(match.group(1)), int(match.group(2))) if match else (None, None)
+    return InputError(f"invalid TOML: {exc}", Location(path, line, column), "config-syntax")
+
+
 def _line_of(text: str, names: list[str]) -> int | None:
     """Best-effort line of the last named key of a pydantic error location."""
     for name in reversed(names):
@@ -129,9 +137,7 @@ def parse_config(text: str, path: str, table: dict[str, Any] | None = None) -> L
         try:
             doc = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            line = getattr(exc, "lineno", None)
-            raise InputError(f"invalid TOML: {exc}", Location(path, line, getattr(
-                exc, "colno", None)), "config-syntax") from None
+            raise _toml_error(exc, path) from None
         if Path(path).name == "pyproject.toml":
             table = doc.get("tool", {}).get("policy-eval", {})
         else:
@@ -178,8 +184,7 @@ def discover_config(start: Path) -> LintConfig | None:
                 try:
                     doc = tomllib.loads(text)
                 except tomllib.TOMLDecodeError as exc:
-                    raise InputError(f"invalid TOML: {exc}", Location(str(file), getattr(
-                        exc, "lineno", None)), "config-syntax") from None
+                    raise _toml_error(exc, str(file)) from None
                 table = doc.get("tool", {}).get("policy-eval")
                 if table is None:
                     continue
