@@ -304,6 +304,20 @@ def compile_any_match(op: OperatorInfo, values: tuple[str, ...],
 _MISSING: Any = object()
 
 
+def _is_null(value: Any) -> bool:
+    """Whether a context value counts as "no value": absent, or a multivalued key whose
+    values are all empty. Empty request values of multivalued keys behave as null
+    (spec §4.3, [D iam-condition]) and an empty set is treated like a missing key by the
+    set operators (§4.4 [D]); we apply the same reading to ``Null`` and ``IfExists`` so
+    that "exists" means one thing everywhere [I]. A single-valued ``""`` is present
+    (§4.3, the S3 console's empty prefix)."""
+    if value is _MISSING:
+        return True
+    if type(value) is tuple:
+        return all(v == "" for v in value)
+    return False
+
+
 class ClauseCheck:
     """One compiled ``operator: {key: values}`` clause."""
 
@@ -323,9 +337,7 @@ class ClauseCheck:
 
     @staticmethod
     def _present(value: Any) -> bool:
-        # An empty multivalued key counts as absent for Null (spec §4.3: empty request
-        # values of multivalued keys can behave as null [D iam-condition]).
-        return value is not _MISSING and value != ()
+        return not _is_null(value)
 
     def _null_check(self, values: tuple[str, ...]) -> Callable[[Context], bool]:
         key = self.key
@@ -356,22 +368,28 @@ class ClauseCheck:
 
             def check(ctx: Context) -> bool:
                 value = ctx.get(key, _MISSING)
-                if value is _MISSING:
+                if type(value) is str:
+                    return one(value, ctx)
+                if _is_null(value):
                     return absent_result
-                if type(value) is not str:
-                    return False     # multivalued key without a set operator (§4.4)
-                return one(value, ctx)
+                return False     # multivalued key without a set operator (§4.4)
             return check
 
         for_all = op.set_qualifier == "ForAllValues"
 
         def check_set(ctx: Context) -> bool:
             value = ctx.get(key, _MISSING)
-            if value is _MISSING:
-                return True if (for_all or if_exists) else False
-            values = (value,) if type(value) is str else value
+            if type(value) is str:
+                values: tuple[str, ...] = (value,) if value else ()
+            elif value is _MISSING:
+                values = ()
+            else:
+                # empty strings in a set are null (§4.3, §4.4 [D])
+                values = tuple(v for v in value if v != "") if "" in value else value
             if not values:
-                return for_all
+                # absent, or an empty set such as an empty string (§4.4 [D]); IfExists
+                # first (§4.4 [I])
+                return for_all or if_exists
             if for_all:
                 return all(one(r, ctx) for r in values)
             return any(one(r, ctx) for r in values)

@@ -286,7 +286,13 @@ def _empty_fix(case: Case) -> Case:
     )
 
 
-# 4. ForAnyValue:...IfExists on an absent key
+# 4. ForAnyValue:...IfExists on an absent key (or an empty set, which counts as absent:
+#    spec 4.3/4.4 and policy_eval/engine/conditions.py `_is_null`)
+
+
+def _empty_or_absent(key: str, ctx: dict[str, Any]) -> bool:
+    value = ctx.get(key.lower(), None)
+    return key.lower() not in ctx or (isinstance(value, list) and all(v == "" for v in value))
 
 
 def _fav_ifexists_applies(case: Case) -> bool:
@@ -298,7 +304,7 @@ def _fav_ifexists_applies(case: Case) -> bool:
                 if (
                     prefix == "foranyvalue"
                     and if_exists
-                    and any(k.lower() not in ctx for k in body)
+                    and any(_empty_or_absent(k, ctx) for k in body)
                 ):
                     return True
     return False
@@ -313,7 +319,7 @@ def _fav_ifexists_fix(case: Case) -> Case:
             for op in list(cond):
                 prefix, _b, if_exists = base_operator(op)
                 if prefix == "foranyvalue" and if_exists:
-                    for k in [k for k in cond[op] if k.lower() not in ctx]:
+                    for k in [k for k in cond[op] if _empty_or_absent(k, ctx)]:
                         del cond[op][k]  # spec 4.4 [I]: IfExists first, absent key -> true
                     if not cond[op]:
                         del cond[op]
@@ -478,7 +484,14 @@ def _version_fix(case: Case) -> Case:
     return out
 
 
-# 11. Null on a multivalued key sent as an empty list
+# 11. Null / IfExists on a multivalued key sent as an empty list
+
+
+def _tests_existence(op: str) -> bool:
+    """Operators whose answer depends on whether the key exists: Null, ...IfExists, and
+    plain (non-set) operators (absent -> negated true / positive false)."""
+    prefix, base, if_exists = base_operator(op)
+    return base == "null" or if_exists or not prefix
 
 
 def _null_empty_keys(case: Case) -> set[str]:
@@ -486,7 +499,7 @@ def _null_empty_keys(case: Case) -> set[str]:
     return {
         key.lower()
         for _doc, op, key, _v in _condition_values(case)
-        if base_operator(op)[1] == "null" and ctx.get(key.lower()) == []
+        if _tests_existence(op) and ctx.get(key.lower()) == []
     }
 
 
@@ -501,7 +514,7 @@ def _null_empty_fix(case: Case) -> Case:
     for doc in _docs(out):
         for st in _statements(doc):
             for op, body in st.get("Condition", {}).items():
-                if base_operator(op)[1] != "null":
+                if not _tests_existence(op):
                     continue
                 for k in [k for k in body if k.lower() in keys]:
                     # spec 4.3/4.4: an empty multivalued value behaves as null, i.e. like a key
