@@ -317,8 +317,9 @@ class FullAdmin(_SecurityRule):
     """
 
     code = "SEC002"
-    name = "full-admin"
-    summary = "grants every action on every resource (administrator)"
+    name = "admin-equivalent-access"
+    summary = ("grants administrator-equivalent access, however spelled (engine-proved; "
+               "critical on identity-pool roles)")
     severity = Severity.error
     security_severity = 9.0
 
