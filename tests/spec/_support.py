@@ -21,7 +21,7 @@ FIXTURES = REPO / "fixtures"
 POLICIES = FIXTURES / "policies"
 SCENARIOS = FIXTURES / "scenarios"
 SPEC_CASES = FIXTURES / "spec-cases"
-INVALID = FIXTURES / "invalid"
+INVALID = Path(__file__).resolve().parents[1] / "data" / "invalid"
 
 ACCOUNT = "111122223333"
 OTHER_ACCOUNT = "444455556666"

@@ -1,7 +1,7 @@
 """Unusable inputs are rejected with exit 2 and a located message, never evaluated.
 
 Spec 1.1 (grammar, duplicate keys), 2.3 ("errors abort evaluation"; an invalid policy is
-never silently allowed), 3.1 (variable syntax) and 7 case 40. Each file in fixtures/invalid
+never silently allowed), 3.1 (variable syntax) and 7 case 40. Each file in tests/data/invalid
 is a scenario that ``policy-eval eval`` and ``policy-eval test`` must refuse.
 """
 

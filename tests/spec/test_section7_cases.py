@@ -1,7 +1,7 @@
 """Spec section 7: the worked cases that concern sections 1-5, one scenario file per case.
 
 Cases 31 and 35 (Cognito trust / role mapping) are tested with the cognito package; case 40
-(an invalid policy) lives in fixtures/invalid and is checked in test_invalid_inputs.py.
+(an invalid policy) lives in tests/data/invalid and is checked in test_invalid_inputs.py.
 """
 
 from __future__ import annotations
