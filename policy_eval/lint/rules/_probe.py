@@ -204,6 +204,7 @@ def as_kind(policy: Policy | dict[str, Any], kind: str) -> Policy:
     return parse_policy(data, kind=kind)  # type: ignore[arg-type]
 
 
+@lru_cache(maxsize=2048)
 def alone(policy: Policy, statement: Statement, kind: str = "identity") -> Policy:
     """``statement`` with the policy's Deny statements (which still apply)."""
     keep = [statement] + [s for s in policy.statements if s.effect == "Deny" and s is not statement]
@@ -325,6 +326,7 @@ def expand(patterns: Iterable[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=4096)
 def statement_actions(st: Statement) -> tuple[str, ...]:
     """Actions a statement covers (NotAction: every catalogue action not excluded)."""
     if st.actions is not None:

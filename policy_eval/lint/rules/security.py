@@ -16,6 +16,7 @@ credential-returning and data-reading actions come from the literature, cited at
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from ...catalog import get_catalog
@@ -138,14 +139,13 @@ def _known(actions: Iterable[str]) -> list[str]:
 
 class _Probe:
     """Unscoped probes of one policy: is ``action`` allowed on a resource nobody scoped
-    the policy to, under some context the caller can produce?"""
+    the policy to, under some context the caller can produce? Shared by the rules of the
+    family (see :func:`_probe_for`), so each policy is compiled and each probe decided once."""
 
-    def __init__(self, target: Target) -> None:
-        policy = target.policy
-        assert policy is not None
+    def __init__(self, policy: Policy, base: dict[str, Any]) -> None:
         self.policy: Policy = policy
         self.ps = P.policy_set([policy])
-        self.base = _caller_context(target)
+        self.base = base
         self.contexts = list(P.adversarial_contexts(policy.statements, self.base))
         self.cache: dict[tuple[str, str | None], tuple[bool, dict[str, Any]]] = {}
 
@@ -176,6 +176,19 @@ class _Probe:
     def statement_of(self, evidence: dict[str, Any]) -> Statement | None:
         index = evidence.get("statement", {}).get("index")
         return self.policy.statements[index] if isinstance(index, int) else None
+
+
+@lru_cache(maxsize=256)
+def _cached_probe(policy: Policy, cognito: bool, guest: bool) -> _Probe:
+    base = (P.cognito_context(guest=guest) if cognito else dict(P.TYPICAL_CONTEXT))
+    return _Probe(policy, base)
+
+
+def _probe_for(target: Target) -> _Probe:
+    assert target.policy is not None
+    facts = P.role_facts(target)
+    return _cached_probe(target.policy, facts.cognito,
+                         facts.cognito and facts.role_class in ("guest", "both"))
 
 
 def _candidates(policy: Policy, wanted: Iterable[str]) -> list[str]:
@@ -254,7 +267,7 @@ class PrivilegeEscalation(_SecurityRule):
     def check(self, target: Target) -> Iterator[Finding]:
         if target.policy is None:
             return
-        probe = _Probe(target)
+        probe = _probe_for(target)
         if probe.ps is None:
             return
         covered = set(_candidates(target.policy, {a for _, acts, _ in ESCALATION_METHODS
@@ -326,7 +339,7 @@ class FullAdmin(_SecurityRule):
     def check(self, target: Target) -> Iterator[Finding]:
         if target.policy is None:
             return
-        probe = _Probe(target)
+        probe = _probe_for(target)
         if probe.ps is None:
             return
         evidence = []
@@ -390,7 +403,7 @@ class PassRoleUnscoped(_SecurityRule):
     def check(self, target: Target) -> Iterator[Finding]:
         if target.policy is None or not _candidates(target.policy, ["iam:PassRole"]):
             return
-        probe = _Probe(target)
+        probe = _probe_for(target)
         for service in _PASSED_TO:
             ok, ev = probe.allowed("iam:PassRole", service)
             if ok:
@@ -491,7 +504,7 @@ class _ListRule(_SecurityRule):
         wanted = self.wanted(target.policy)
         if not wanted:
             return
-        probe = _Probe(target)
+        probe = _probe_for(target)
         hits = []
         for action in wanted:
             ok, ev = probe.allowed(action)
