@@ -58,7 +58,7 @@ def test_policy_eval_agrees_on_base_workload(doc: dict) -> None:
     assert base["workload"]["name"] == "cognito"
     assert base["workload"]["requests"] == N_REQUESTS
     rows = _rows(base, "policy-eval")
-    assert set(rows) == {"evaluate", "evaluate_end_to_end", "evaluate_many",
+    assert set(rows) == {"evaluate", "evaluate_keep", "evaluate_end_to_end", "evaluate_many",
                          "evaluate_many_end_to_end"}
     for name, row in rows.items():
         assert row["three_valued"], name
