@@ -120,6 +120,12 @@ class DecisionEngine:
                     return {**derived, **ctx}
         return ctx
 
+    def same_account(self, resource: str, ctx: Context, caller: Caller) -> bool:
+        """Whether the resource is in the caller's account (an unknown caller account
+        counts as the same)."""
+        account = caller.account
+        return account is None or self.resource_account(resource, ctx, caller) == account
+
     @staticmethod
     def resource_account(resource: str, ctx: Context, caller: Caller) -> str | None:
         """The resource's account: the ARN's, else ``aws:ResourceAccount``, else the
@@ -175,28 +181,29 @@ class DecisionEngine:
                 continue
             if rp_kind is None or _STRENGTH[kind] > _STRENGTH[rp_kind]:
                 rp_statement, rp_kind = st, kind
-        same_account = account is None or self.resource_account(resource, ctx, caller) == account
-        if same_account and rp_kind in DIRECT_KINDS:
+        if rp_kind in DIRECT_KINDS and self.same_account(resource, ctx, caller):
             assert rp_statement is not None
             return Decision(ALLOW, "resource-policy", rp_statement.alone, request, self)
 
         # 5. identity policies (or a same-account grant to the role ARN)
-        identity_statement: CompiledStatement | None = None
+        granting: CompiledStatement | None = None
         if caller.has_identity:
             for st in plan.identity:
                 if st.applies(resource, ctx):
-                    identity_statement = st
+                    granting = st
                     break
-        if same_account:
-            granting = identity_statement or (rp_statement if rp_kind == "role" else None)
+        if granting is None and rp_statement is None:
+            return Decision(IMPLICIT_DENY, "no-allow", (), request, self)
+        if self.same_account(resource, ctx, caller):
             if granting is None:
-                return Decision(IMPLICIT_DENY, "no-allow", (), request, self)
-        else:
-            if rp_statement is None:
-                return Decision(IMPLICIT_DENY, "cross-account-resource", (), request, self)
-            if identity_statement is None:
-                return Decision(IMPLICIT_DENY, "cross-account-identity", (), request, self)
-            granting = identity_statement
+                if rp_kind != "role":
+                    return Decision(IMPLICIT_DENY, "no-allow", (), request, self)
+                granting = rp_statement
+        elif rp_statement is None:
+            return Decision(IMPLICIT_DENY, "cross-account-resource", (), request, self)
+        elif granting is None:
+            return Decision(IMPLICIT_DENY, "cross-account-identity", (), request, self)
+        assert granting is not None
 
         # 6-7. caps on the principal: boundary, session policies
         if self.has_boundary and not _any_applies(plan.boundary, resource, ctx):

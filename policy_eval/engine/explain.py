@@ -142,7 +142,6 @@ class Decision:
         self.statements = statements
         self.request = request
         self._engine = engine
-        self._trace: list[StatementTrace] | None = None
 
     @property
     def caller(self) -> Caller:
@@ -171,11 +170,11 @@ class Decision:
 
     def trace(self) -> list[StatementTrace]:
         """Every statement of every policy, run against this request."""
-        if self._trace is None:
+        if getattr(self, "_trace", None) is None:
             ctx, caller = self.context, self.caller
             self._trace = [trace_statement(st, self.request, ctx, caller)
                            for pol in self._engine.all_policies for st in pol.statements]
-        return self._trace
+        return self._trace  # type: ignore[return-value]
 
     def matching(self) -> list[StatementTrace]:
         """Statements that apply to the request."""
