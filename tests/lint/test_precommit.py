@@ -1,0 +1,66 @@
+"""The pre-commit hook, for real: ``pre-commit try-repo`` installs this repository into
+its own virtualenv (from PyPI, so it needs the network, as CI has) and runs the hook on a
+sample repository. Skipped only when pre-commit (a test extra) or git is missing."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.lint.conftest import REPO, policy
+
+pytestmark = pytest.mark.skipif(shutil.which("pre-commit") is None or shutil.which("git") is None,
+                                reason="pre-commit (test extra) or git not installed")
+
+
+def _git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
+
+
+def test_hook_definition() -> None:
+    from ruamel.yaml import YAML
+
+    hooks = YAML(typ="safe").load((REPO / ".pre-commit-hooks.yaml").read_text())
+    hook = next(h for h in hooks if h["id"] == "policy-eval")
+    assert hook["entry"] == "policy-eval check"
+    assert hook["language"] == "python"
+    assert hook["types_or"] == ["json", "yaml"]
+    assert hook.get("pass_filenames", True) is True
+
+
+def test_pre_commit_try_repo(tmp_path: Path) -> None:
+    sample = tmp_path / "sample"
+    sample.mkdir()
+    good = policy({"Effect": "Allow", "Action": "s3:GetObject",
+                   "Resource": "arn:aws:s3:::example-bucket/*"})
+    bad = policy({"Effect": "Allow", "Action": "s3:GetObjects",
+                  "Resource": "arn:aws:s3:::example-bucket/*"})
+    (sample / "iam").mkdir()
+    (sample / "iam" / "good.json").write_text(json.dumps(good, indent=2), "utf-8")
+    (sample / "iam" / "bad.json").write_text(json.dumps(bad, indent=2), "utf-8")
+    (sample / "package.json").write_text('{"name": "app", "version": "1.0.0"}', "utf-8")
+    _git(sample, "init", "-q")
+    _git(sample, "add", ".")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "PRE_COMMIT_COLOR": "never",
+           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
+    env.pop("PYTHONPATH", None)
+
+    def try_repo(*files: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["pre-commit", "try-repo", str(REPO), "policy-eval", "--files",
+                               *files], cwd=sample, env=env, capture_output=True, text=True,
+                              timeout=900)
+
+    failing = try_repo("iam/bad.json", "iam/good.json", "package.json")
+    out = failing.stdout + failing.stderr
+    assert failing.returncode == 1, out
+    assert "iam/bad.json:6:17: ACT002 [error] unknown action 's3:GetObjects'" in out
+    assert "Traceback" not in out
+    passing = try_repo("iam/good.json", "package.json")
+    assert passing.returncode == 0, passing.stdout + passing.stderr
+    assert json.loads((sample / "iam" / "bad.json").read_text()) == bad   # never modified
