@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
@@ -64,21 +64,23 @@ def _load_config(config: Path | None, paths: list[Path]) -> Any:
 
 
 def check_command(
-    paths: list[Path] = typer.Argument(..., help="Policy, role, pool or scenario files, "
-                                                 "or folders to search."),
-    output_format: Format = typer.Option(Format.text, "--format", "-f",
-                                         help="text, json or sarif."),
-    select: list[str] = typer.Option(None, "--select", help="Rule codes or prefixes to run "
-                                                            "(repeat or comma-separate)."),
-    ignore: list[str] = typer.Option(None, "--ignore", help="Rule codes or prefixes to skip."),
-    severity: Threshold = typer.Option(None, "--severity",
-                                       help="Fail on findings at or above this level "
-                                            "(default: warning)."),
-    config: Path = typer.Option(None, "--config", help="Configuration file (default: the "
-                                "nearest .policy-eval.toml or pyproject.toml)."),
-    no_color: bool = typer.Option(False, "--no-color", help="Plain text output."),
-    exclude: list[str] = typer.Option(None, "--exclude", help="Glob of paths to skip "
-                                                              "(repeatable)."),
+    paths: Annotated[list[Path], typer.Argument(
+        help="Policy, role, pool or scenario files, or folders to search.")],
+    output_format: Annotated[Format, typer.Option(
+        "--format", "-f", help="text, json or sarif.")] = Format.text,
+    select: Annotated[list[str] | None, typer.Option(
+        "--select", help="Rule codes or prefixes to run (repeat or comma-separate).")] = None,
+    ignore: Annotated[list[str] | None, typer.Option(
+        "--ignore", help="Rule codes or prefixes to skip.")] = None,
+    severity: Annotated[Threshold | None, typer.Option(
+        "--severity", help="Fail on findings at or above this level (default: warning).")
+    ] = None,
+    config: Annotated[Path | None, typer.Option(
+        "--config", help="Configuration file (default: the nearest .policy-eval.toml or "
+                         "pyproject.toml).")] = None,
+    no_color: Annotated[bool, typer.Option("--no-color", help="Plain text output.")] = False,
+    exclude: Annotated[list[str] | None, typer.Option(
+        "--exclude", help="Glob of paths to skip (repeatable).")] = None,
 ) -> None:
     """Lint IAM policies, role bundles, Cognito pool files and scenarios."""
     from ..errors import PolicyEvalError
@@ -125,7 +127,7 @@ def check_command(
 
 
 def rules_command(
-    no_color: bool = typer.Option(False, "--no-color", help="Plain text output."),
+    no_color: Annotated[bool, typer.Option("--no-color", help="Plain text output.")] = False,
 ) -> None:
     """List the rule catalogue: code, name, severity and what each rule checks."""
     from rich.console import Console
@@ -142,7 +144,9 @@ def rules_command(
             width=200).print(table)
 
 
-def rule_command(code: str = typer.Argument(..., help="A rule code, e.g. ACT002.")) -> None:
+def rule_command(
+    code: Annotated[str, typer.Argument(help="A rule code, e.g. ACT002.")],
+) -> None:
     """Print the documentation of one rule."""
     from .registry import rule_by_code
 

@@ -7,7 +7,7 @@ select = ["ALL"]                 # codes or prefixes; default every rule
 severity = "warning"             # fail on findings at or above this level
 exclude = ["cdk.out/**"]         # globs, like --exclude
 ignore = [{ codes = ["RES004"], reason = "our buckets are listed on purpose" }]
-per-path-ignores = [{ paths = ["legacy/**"], codes = ["ACT"], reason = "frozen, tracked in JIRA-12" }]
+per-path-ignores = [{ paths = ["legacy/**"], codes = ["ACT"], reason = "frozen (JIRA-12)" }]
 kinds = [{ paths = ["org/scps/*.json"], kind = "scp" }]
 
 [tool.policy-eval.rule-severity]

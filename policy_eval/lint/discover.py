@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
+import itertools
 import json
 import os
 import re
@@ -142,7 +143,7 @@ def kind_from_name(path: str | None) -> str | None:
                         ("boundary", ("boundary",))):
         if any(t in names for t in tokens):
             return kind
-    for a, b in zip(tokens, tokens[1:]):
+    for a, b in itertools.pairwise(tokens):
         if a == "session" and b == "policy":
             return "session"
     return None
@@ -233,7 +234,7 @@ def policy_target(kind: str, source: SourceDocument, pointer: str, data: Any,
 def unreadable_target(error: PolicyEvalError, path: str | None, text: str = "") -> Target:
     """A target standing for a file (or reference) that could not be decoded."""
     source = SourceDocument(path, text, None, "json", Locator(path))
-    return Target("unreadable", source, "", None, None, [error])
+    return Target("unreadable", source, "", None, None, [error])  # type: ignore[list-item]
 
 
 def _embedded_source(text: str, outer: SourceDocument, pointer: str) -> SourceDocument:
@@ -368,7 +369,8 @@ class _Builder:
                                       related={"roles": roles}))
 
     def pool(self, data: dict[str, Any], pointer: str = "") -> None:
-        roles_cfg = data.get("Roles") if isinstance(data.get("Roles"), dict) else {}
+        roles_cfg: dict[str, Any] = data["Roles"] if isinstance(data.get("Roles"), dict) \
+            else {}
         by_arn = {arn: slot for slot, arn in roles_cfg.items() if isinstance(arn, str)}
         managed = self.managed_policies(data.get("ManagedPolicies"),
                                         join_pointer(pointer, "ManagedPolicies"))
@@ -385,7 +387,8 @@ class _Builder:
                                       related={"pool": data, "roles": roles}))
 
     def scenario(self, data: dict[str, Any]) -> None:
-        policies = data.get("policies") if isinstance(data.get("policies"), dict) else {}
+        policies: dict[str, Any] = data["policies"] if isinstance(data.get("policies"), dict) \
+            else {}
         slots = {"identity": "identity", "boundary": "boundary", "session": "session",
                  "resource": "resource", "scp": "scp", "scps": "scp", "rcp": "rcp",
                  "rcps": "rcp"}
@@ -431,7 +434,7 @@ def build_targets(source: SourceDocument, *, kind: str | None = None,
     """
     data = source.data
     detected = detect_kind(data, source.path)
-    if kind in POLICY_KINDS and isinstance(data, dict) and detected in POLICY_KINDS + (None,):
+    if kind in POLICY_KINDS and isinstance(data, dict) and detected in (*POLICY_KINDS, None):
         detected = kind
     if detected is None:
         return []

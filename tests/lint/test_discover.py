@@ -108,7 +108,7 @@ def test_folder_search_skips_non_policy_documents(tmp_path: Path) -> None:
     (tmp_path / "readme.md").write_text("# hi", "utf-8")
     (tmp_path / ".hidden").mkdir()
     write_json(tmp_path / ".hidden" / "p.json", IDENTITY)
-    files, missing = find_files([tmp_path])
+    files, _missing = find_files([tmp_path])
     assert sorted(Path(f.display).name for f in files) == ["p.json", "package.json"]
     result = Linter().lint_files(files)
     assert [Path(p).name for p in result.skipped] == ["package.json"]

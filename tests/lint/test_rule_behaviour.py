@@ -38,7 +38,8 @@ def test_cognito_variable_in_arn_is_not_a_resource_mismatch() -> None:
     doc = policy({"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"],
                   "Resource": "arn:aws:s3:::b/private/${cognito-identity.amazonaws.com:sub}/*"},
                  {"Effect": "Allow", "Action": "dynamodb:GetItem",
-                  "Resource": "arn:aws:dynamodb:us-east-1:111122223333:table/${aws:PrincipalTag/t}"})
+                  "Resource":
+                      "arn:aws:dynamodb:us-east-1:111122223333:table/${aws:PrincipalTag/t}"})
     assert not codes(doc) & {"RES001", "RES002", "RES006", "RES007", "VAR002", "VAR004"}
 
 
@@ -54,7 +55,8 @@ def test_real_mismatch_and_star_only_actions() -> None:
 
 def test_anchor_p10_five_issues() -> None:
     doc = policy(
-        {"Sid": "One", "Effect": "Allow", "Action": "s3:GetObjects", "Resource": "arn:aws:s3:::b/*"},
+        {"Sid": "One", "Effect": "Allow", "Action": "s3:GetObjects",
+         "Resource": "arn:aws:s3:::b/*"},
         {"Sid": "One", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*",
          "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"},
                        "StringEquals": {"aws:SourceIp": "203.0.113.0/24"},

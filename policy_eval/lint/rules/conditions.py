@@ -19,8 +19,15 @@ from ...document.model import ConditionClause, Policy, Statement
 from ...document.operators import OPERATORS
 from ...errors import PolicyEvalError
 from ..rule import Finding, Severity, Target, register
-from ._base import ParseErrorRule, StatementRule, clause_values, did_you_mean, hint, is_allow, \
-    strip_variables
+from ._base import (
+    ParseErrorRule,
+    StatementRule,
+    clause_values,
+    did_you_mean,
+    hint,
+    is_allow,
+    strip_variables,
+)
 
 #: Keys whose set-operator use the Cognito family (COG004, COG014, COG015) reports.
 _COGNITO_OWNED = ("cognito-identity.amazonaws.com", "dynamodb:leadingkeys")
@@ -644,7 +651,8 @@ class MultivaluedKeyWithoutSetOperator(StatementRule):
     ```json
     {"Version": "2012-10-17",
      "Statement": [{"Effect": "Allow", "Action": "ec2:CreateTags", "Resource": "*",
-                    "Condition": {"ForAllValues:StringEquals": {"aws:TagKeys": ["project", "owner"]},
+                    "Condition": {"ForAllValues:StringEquals":
+                                      {"aws:TagKeys": ["project", "owner"]},
                                   "Null": {"aws:TagKeys": "false"}}}]}
     ```
     """
@@ -921,7 +929,8 @@ class BoolWithVariable(StatementRule):
     {"Version": "2012-10-17",
      "Statement": [{"Effect": "Allow", "Action": "s3:GetObject",
                     "Resource": "arn:aws:s3:::example-bucket/*",
-                    "Condition": {"StringEqualsIgnoreCase": {"aws:SecureTransport": "${aws:PrincipalTag/tls}"}}}]}
+                    "Condition": {"StringEqualsIgnoreCase":
+                                      {"aws:SecureTransport": "${aws:PrincipalTag/tls}"}}}]}
     ```
     """
 

@@ -232,7 +232,8 @@ class NotPrincipalWithAllow(StatementRule):
     -------
     ```json
     {"Version": "2012-10-17",
-     "Statement": [{"Effect": "Allow", "NotPrincipal": {"AWS": "arn:aws:iam::111122223333:user/bob"},
+     "Statement": [{"Effect": "Allow",
+                    "NotPrincipal": {"AWS": "arn:aws:iam::111122223333:user/bob"},
                     "Action": "s3:GetObject", "Resource": "arn:aws:s3:::example-bucket/*"}]}
     ```
 
@@ -287,7 +288,8 @@ class PartialWildcardPrincipal(StatementRule):
     {"Version": "2012-10-17",
      "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
                     "Action": "sts:AssumeRole",
-                    "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/app-*"}}}]}
+                    "Condition": {"ArnLike": {
+                        "aws:PrincipalArn": "arn:aws:iam::111122223333:role/app-*"}}}]}
     ```
     """
 
@@ -319,6 +321,7 @@ def _federation(value: str) -> str | None:
     return None
 
 
+_KIND_NAMES = {"saml": "SAML", "oidc": "web identity", "aws": "AWS or service"}
 _NEEDED = {"saml": "sts:AssumeRoleWithSAML", "oidc": "sts:AssumeRoleWithWebIdentity",
            "aws": "sts:AssumeRole"}
 
@@ -386,7 +389,7 @@ class TrustActionMismatch(StatementRule):
             if not _grants(statement.actions, needed):
                 yield self.finding_at(target, statement.pointer + "/Action",
                                       f"{statement.label} trusts a "
-                                      f"{'SAML' if kind == 'saml' else 'web identity' if kind == 'oidc' else 'AWS or service'} "
+                                      f"{_KIND_NAMES[kind]} "
                                       f"principal but does not allow {needed}",
                                       fix=f"use {needed}")
 
@@ -413,7 +416,8 @@ class OidcWithoutConditions(StatementRule):
     ```json
     {"Version": "2012-10-17",
      "Statement": [{"Effect": "Allow",
-                    "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"},
+                    "Principal": {"Federated":
+                        "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"},
                     "Action": "sts:AssumeRoleWithWebIdentity"}]}
     ```
 
@@ -422,10 +426,15 @@ class OidcWithoutConditions(StatementRule):
     ```json
     {"Version": "2012-10-17",
      "Statement": [{"Effect": "Allow",
-                    "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"},
+                    "Principal": {"Federated":
+                        "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"},
                     "Action": "sts:AssumeRoleWithWebIdentity",
-                    "Condition": {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"},
-                                  "StringLike": {"token.actions.githubusercontent.com:sub": "repo:example-org/app:*"}}}]}
+                    "Condition": {
+                        "StringEquals": {
+                            "token.actions.githubusercontent.com:aud": "sts.amazonaws.com"},
+                        "StringLike": {
+                            "token.actions.githubusercontent.com:sub": "repo:example-org/app:*"}
+                    }}]}
     ```
     """
 
@@ -490,7 +499,8 @@ class CrossAccountPrincipal(StatementRule):
     -----------
     ```json
     {"Version": "2012-10-17",
-     "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:role/deployer"},
+     "Statement": [{"Effect": "Allow",
+                    "Principal": {"AWS": "arn:aws:iam::444455556666:role/deployer"},
                     "Action": "sts:AssumeRole"}]}
     ```
     """
@@ -557,7 +567,8 @@ class ServicePrincipalWithoutSource(StatementRule):
      "Statement": [{"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"},
                     "Action": "sqs:SendMessage",
                     "Resource": "arn:aws:sqs:us-east-1:111122223333:orders",
-                    "Condition": {"ArnEquals": {"aws:SourceArn": "arn:aws:sns:us-east-1:111122223333:events"}}}]}
+                    "Condition": {"ArnEquals": {
+                        "aws:SourceArn": "arn:aws:sns:us-east-1:111122223333:events"}}}]}
     ```
     """
 
@@ -603,7 +614,8 @@ class UniqueIdPrincipal(StatementRule):
     -----------
     ```json
     {"Version": "2012-10-17",
-     "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/deployer"},
+     "Statement": [{"Effect": "Allow",
+                    "Principal": {"AWS": "arn:aws:iam::111122223333:role/deployer"},
                     "Action": "sts:AssumeRole"}]}
     ```
     """

@@ -281,8 +281,8 @@ class ResourceEffectivelyStar(StatementRule):
             return False
         parts = value.split(":", 5)
         if len(parts) < 6:
-            return parts[-1] == "*" or parts[-1].endswith("*") and len(parts) <= 3
-        _, partition, service, region, account, resource = parts
+            return parts[-1] == "*" or (parts[-1].endswith("*") and len(parts) <= 3)
+        _, _, _, region, account, resource = parts
         return resource.strip("*/") == "" and region in ("", "*") and account in ("", "*") \
             and (resource.startswith("*") or resource == "")
 
@@ -451,7 +451,7 @@ class WildcardSpansSegments(StatementRule):
                 yield self.finding_at(
                     target, pointer,
                     f"{element} {value!r}: the wildcard in the {_FIELDS[i - 1]} field "
-                    f"also matches the {', '.join(_FIELDS[i:] + ('resource',))} "
+                    f"also matches the {', '.join((*_FIELDS[i:], 'resource'))} "
                     "fields", fix="write all six ARN fields, e.g. "
                                   "arn:aws:sqs:us-east-1:111122223333:*")
 
@@ -499,7 +499,7 @@ class ArnFieldNotAllowed(StatementRule):
     def check_statement(self, target: Target, policy: Policy,
                         statement: Statement) -> Iterator[Finding]:
         catalog = get_catalog()
-        for element, value, pointer in _resource_values(target, statement):
+        for _element, value, pointer in _resource_values(target, statement):
             parts = arn_fields(value)
             if parts is None or _header_has_variable(value) or _wild(parts[2]):
                 continue

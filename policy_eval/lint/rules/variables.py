@@ -15,8 +15,15 @@ from ...document.model import Policy, Statement
 from ...document.variables import VariableSyntaxError, parse_template, variables_in
 from ...errors import PolicyEvalError, join_pointer
 from ..rule import Finding, Rule, Severity, Target, register
-from ._base import ParseErrorRule, StatementRule, clause_values, did_you_mean, hint, \
-    raw_statements, value_pointers
+from ._base import (
+    ParseErrorRule,
+    StatementRule,
+    clause_values,
+    did_you_mean,
+    hint,
+    raw_statements,
+    value_pointers,
+)
 
 
 def _is_default_error(error: PolicyEvalError) -> bool:
@@ -133,7 +140,8 @@ class VariableInUnsupportedElement(Rule):
     {"Version": "2012-10-17",
      "Statement": [{"Effect": "Allow", "Action": "s3:GetObject",
                     "Resource": "arn:aws:s3:us-east-1:111122223333:accesspoint/app",
-                    "Condition": {"StringEquals": {"s3:DataAccessPointAccount": "${aws:PrincipalAccount}"}}}]}
+                    "Condition": {"StringEquals": {
+                        "s3:DataAccessPointAccount": "${aws:PrincipalAccount}"}}}]}
     ```
     """
 
@@ -214,7 +222,8 @@ class VariableWithNonStringOperator(StatementRule):
     {"Version": "2012-10-17",
      "Statement": [{"Effect": "Allow", "Action": "s3:GetObject",
                     "Resource": "arn:aws:s3:::example-bucket/*",
-                    "Condition": {"IpAddress": {"aws:SourceIp": "${aws:PrincipalTag/office-cidr}"}}}]}
+                    "Condition": {"IpAddress": {
+                        "aws:SourceIp": "${aws:PrincipalTag/office-cidr}"}}}]}
     ```
 
     Use instead
