@@ -41,13 +41,15 @@ def test_finding_exits_1_with_location_snippet_and_fix(tmp_path: Path, run_cli) 
 
 def test_severity_threshold_and_select_ignore(tmp_path: Path, run_cli) -> None:
     doc = policy({"Effect": "Allow", "Action": "s3:*",
-                  "Resource": "arn:aws:s3:::example-bucket/*"})
+                  "Resource": "arn:aws:s3:::*"})
     f = write_json(tmp_path / "p.json", doc)
-    assert run_cli("check", str(f)).exit_code == 1            # ACT006 warning
-    assert run_cli("check", str(f), "--severity", "error").exit_code == 0
-    assert run_cli("check", str(f), "--ignore", "ACT006").exit_code == 0
-    assert run_cli("check", str(f), "--ignore", "ACT").exit_code == 0
-    assert run_cli("check", str(f), "--select", "SYN,RES").exit_code == 0
+    ours = ("--select", "SYN,ACT,RES,CND,VAR,PRN,RED")
+    assert run_cli("check", str(f), *ours).exit_code == 1     # ACT006, RES003 warnings
+    assert run_cli("check", str(f), *ours, "--severity", "error").exit_code == 0
+    assert run_cli("check", str(f), *ours, "--ignore", "ACT006,RES").exit_code == 0
+    assert run_cli("check", str(f), *ours, "--ignore", "ACT", "--ignore", "RES003"
+                   ).exit_code == 0
+    assert run_cli("check", str(f), "--select", "SYN,RED").exit_code == 0
     out = run_cli("check", str(f), "--select", "ACT006", "--format", "json")
     data = json.loads(out.output)
     assert {x["code"] for x in data["findings"]} == {"ACT006"}

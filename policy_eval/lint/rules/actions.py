@@ -294,7 +294,9 @@ class FullAdmin(StatementRule):
 class ServiceWildcard(StatementRule):
     """What it does
     ------------
-    Reports an Allow of a whole service (``s3:*``, ``iam:*``, ``dynamodb:*``).
+    Reports an Allow of a whole service (``s3:*``, ``iam:*``, ``dynamodb:*``): a warning
+    on ``"Resource": "*"`` (or a pattern as broad), informational when the resources are
+    named (the grant then stops at those resources).
 
     Why is this bad?
     ----------------
@@ -305,8 +307,7 @@ class ServiceWildcard(StatementRule):
     -------
     ```json
     {"Version": "2012-10-17",
-     "Statement": [{"Effect": "Allow", "Action": "dynamodb:*",
-                    "Resource": "arn:aws:dynamodb:us-east-1:111122223333:table/Notes"}]}
+     "Statement": [{"Effect": "Allow", "Action": "dynamodb:*", "Resource": "*"}]}
     ```
 
     Use instead
@@ -329,13 +330,19 @@ class ServiceWildcard(StatementRule):
                         statement: Statement) -> Iterator[Finding]:
         if not is_allow(statement):
             return
+        from .resources import ResourceEffectivelyStar
+        broad = statement.resources is None or any(
+            r.strip() == "*" or ResourceEffectivelyStar.effectively_star(r)
+            for r in statement.resources)
         for value, pointer in value_pointers(target, statement, "Action"):
             parts = _split(value)
             if parts and parts[1].strip() == "*" and parts[0] not in ("*", ""):
                 yield self.finding_at(target, pointer,
                                       f"{value!r} allows every {parts[0]} action, "
-                                      "including future ones",
-                                      fix="list the actions needed (e.g. s3:GetObject)")
+                                      "including future ones"
+                                      + (" on every resource" if broad else ""),
+                                      fix="list the actions needed (e.g. s3:GetObject)",
+                                      severity=None if broad else Severity.info)
 
 
 @register

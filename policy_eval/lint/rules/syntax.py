@@ -171,7 +171,8 @@ class UnreadableDocument(ParseErrorRule):
 class MissingVersion(Rule):
     """What it does
     ------------
-    Reports a policy without a ``Version`` element.
+    Reports a policy without a ``Version`` element: a warning when the policy holds
+    ``${`` (the variables are taken literally; the COG rules say what breaks), else info.
 
     Why is this bad?
     ----------------
@@ -183,7 +184,7 @@ class MissingVersion(Rule):
     -------
     ```json
     {"Statement": [{"Effect": "Allow", "Action": "s3:GetObject",
-                    "Resource": "arn:aws:s3:::example-bucket/*"}]}
+                    "Resource": "arn:aws:s3:::example-bucket/${aws:username}/*"}]}
     ```
 
     Use instead
@@ -204,8 +205,12 @@ class MissingVersion(Rule):
     def check(self, target: Target) -> Iterator[Finding]:
         if isinstance(target.data, dict) and "Version" not in target.data \
                 and "Statement" in target.data:
-            yield self.finding(target, "", "the policy has no Version; AWS applies 2008-10-17",
-                               fix='add "Version": "2012-10-17" as the first element')
+            variables = "${" in json.dumps(target.data)
+            yield self.finding(target, "", "the policy has no Version; AWS applies 2008-10-17"
+                               + (" and does not substitute its ${...} variables"
+                                  if variables else ""),
+                               fix='add "Version": "2012-10-17" as the first element',
+                               severity=None if variables else Severity.info)
 
 
 @register
@@ -694,8 +699,9 @@ _IAM_SID = re.compile(r"^[A-Za-z0-9]*$")
 class InvalidSid(Rule):
     """What it does
     ------------
-    Reports an empty ``Sid``, and in IAM policies (identity, trust, boundary, session, SCP)
-    a Sid with characters other than ``A-Z``, ``a-z`` and ``0-9``.
+    Reports, in IAM policies (identity, trust, boundary, session, SCP), a Sid with
+    characters other than ``A-Z``, ``a-z`` and ``0-9``; and, at info level, an empty Sid
+    (accepted, but it names nothing).
 
     Why is this bad?
     ----------------
@@ -733,7 +739,8 @@ class InvalidSid(Rule):
             at = join_pointer(pointer, "Sid")
             if sid == "":
                 yield self.finding_at(target, at, "the Sid is empty",
-                                      fix="remove the Sid or give it a name")
+                                      fix="remove the Sid or give it a name",
+                                      severity=Severity.info)
             elif target.kind not in ("resource", "rcp") and not _IAM_SID.match(sid):
                 yield self.finding_at(target, at,
                                       f"Sid {sid!r} has characters IAM does not accept "
