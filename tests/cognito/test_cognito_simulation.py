@@ -349,3 +349,37 @@ def test_can_with_resource_policy(pool: IdentityPool) -> None:
                        resource_policy=bucket_policy)
     assert denied.decision == "explicit_deny"
     assert ident.can("s3:GetObject", own, {"aws:SecureTransport": False}).allowed
+
+
+_scalars = st.one_of(st.text(max_size=12), st.integers(), st.booleans(), st.none(),
+                     st.sampled_from(["premium", "free", "moderators", role("PhotoAppAdmin")]))
+_claims = st.dictionaries(
+    st.sampled_from(["sub", "aud", "custom:tier", "cognito:groups", "cognito:roles",
+                     "cognito:preferred_role", "iss", "token_use", "hd", "x"]),
+    st.one_of(_scalars, st.lists(_scalars, max_size=3), st.dictionaries(st.text(max_size=3),
+                                                                        _scalars, max_size=1)),
+    max_size=6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(provider=st.sampled_from([None, USER_POOL, "accounts.google.com",
+                                 "login.photoapp.example", "graph.facebook.com"]),
+       claims=_claims, flow=st.sampled_from(["enhanced", "basic"]),
+       role_arn=st.sampled_from([None, role("PhotoAppAuth"), role("PhotoAppAdmin")]))
+def test_any_login_gives_identity_refusal_or_located_error(
+        pool: IdentityPool, provider: str | None, claims: dict[str, Any], flow: str,
+        role_arn: str | None) -> None:
+    """No login crashes: it yields credentials, an AWS refusal, or a located input error."""
+    from policy_eval.errors import InputError
+    try:
+        outcome = pool.simulate(provider=provider, claims=claims, flow=flow, role_arn=role_arn)
+    except InputError as exc:
+        assert exc.location.pointer.startswith(("/provider", "/claims", "/role_arn"))
+        return
+    if isinstance(outcome, Refusal):
+        assert outcome.code and outcome.reason
+    else:
+        assert outcome.role_arn in pool.roles
+        assert outcome.context["aws:PrincipalArn"] == outcome.role_arn
+        if flow == "basic":
+            assert outcome.role_arn == role_arn
