@@ -9,6 +9,7 @@ other files. The linter never writes to the files it checks.
 
 from __future__ import annotations
 
+import re
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,6 +17,7 @@ from typing import Annotated, Any
 import typer
 
 EXIT_OK, EXIT_FOUND, EXIT_INPUT = 0, 1, 2
+_TOOL_TABLE = re.compile(r'^\s*\[\s*tool\s*\.\s*(policy-eval|"policy-eval")\s*[.\]]', re.M)
 
 
 class Format(str, Enum):
@@ -45,8 +47,8 @@ def _config_file_near(start: Path) -> Path | None:
         if own.is_file():
             return own
         pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file() and "policy-eval" in pyproject.read_text(
-                encoding="utf-8", errors="replace"):
+        if pyproject.is_file() and _TOOL_TABLE.search(pyproject.read_text(
+                encoding="utf-8", errors="replace")):
             return pyproject
     return None
 

@@ -179,7 +179,7 @@ def discover_config(start: Path) -> LintConfig | None:
                 continue
             text = file.read_text(encoding="utf-8", errors="replace")
             if name == "pyproject.toml":
-                if "policy-eval" not in text:
+                if "policy-eval" not in text:  # cheap pre-check before parsing TOML
                     continue
                 try:
                     doc = tomllib.loads(text)
