@@ -57,7 +57,9 @@ class FileInput:
 
 
 def display_path(path: Path) -> str:
-    """``path`` relative to the working folder when inside it (stable SARIF URIs)."""
+    """``path`` relative to the working folder when inside it (stable SARIF URIs),
+    normalised (``pools/../policies/p.json`` is ``policies/p.json``)."""
+    path = Path(os.path.normpath(path))
     try:
         return Path(os.path.relpath(path)).as_posix() if not path.is_absolute() else \
             Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
