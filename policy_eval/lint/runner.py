@@ -23,8 +23,14 @@ from typing import TYPE_CHECKING, Any
 
 from ..document.source import SourceDocument, load_text
 from ..errors import Location, PolicyEvalError
-from .discover import FileInput, build_targets, find_files, is_excluded, load_targets, \
-    unreadable_target
+from .discover import (
+    FileInput,
+    build_targets,
+    find_files,
+    is_excluded,
+    load_targets,
+    unreadable_target,
+)
 from .registry import load_rules, matches
 from .rule import Finding, Rule, Severity, Target
 
@@ -107,7 +113,7 @@ class Linter:
                 continue
             try:
                 out.extend(rule.check(target))
-            except Exception as exc:  # noqa: BLE001 - a rule bug must not stop the run
+            except Exception as exc:
                 out.append(_internal_error(rule, target, exc))
         return out
 
@@ -158,7 +164,7 @@ class Linter:
         for item in files:
             try:
                 file_targets = load_targets(item, self.kind_for(item.display))
-            except Exception as exc:  # noqa: BLE001 - never a traceback for one bad file
+            except Exception as exc:
                 file_targets = [unreadable_target(PolicyEvalError(
                     f"could not read the document: {type(exc).__name__}: {exc}",
                     Location(item.display), "unreadable"), item.display)]
