@@ -120,7 +120,9 @@ def test_command(
         raise fail_input("no scenario files found in " + ", ".join(map(str, paths)))
     outcome: list[tuple[Path, list[ScenarioResult]]] = []
     for file in files:
-        outcome.append((file, guarded(lambda f=file: run_scenario(load_scenario(f)))))
+        def run(f: Path = file) -> list[ScenarioResult]:
+            return run_scenario(load_scenario(f))
+        outcome.append((file, guarded(run)))
     failed = print_test_report(outcome, color=not no_color)
     raise typer.Exit(EXIT_FOUND if failed else EXIT_OK)
 

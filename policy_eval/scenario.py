@@ -187,8 +187,8 @@ def build_policy_set(scenario: Scenario) -> PolicySet:
         boundary=_policy(scenario, pols.boundary, "boundary", base + "/boundary")
         if pols.boundary is not None else None,
         session=many(pols.session, "session", "session"),
-        scps=levels(pols.scp, "scp", "scp"),  # type: ignore[arg-type]
-        rcps=levels(pols.rcp, "rcp", "rcp"),  # type: ignore[arg-type]
+        scps=levels(pols.scp, "scp", "scp"),
+        rcps=levels(pols.rcp, "rcp", "rcp"),
     )
 
 

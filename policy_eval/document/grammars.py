@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -26,9 +27,18 @@ def grammar_path(name: str) -> Path:
 
 
 @cache
+def lark_module() -> ModuleType:
+    """The ``lark`` module the cached parsers were built with. Trees, tokens and errors
+    are recognised through it (not through a fresh ``import lark``), so a test harness
+    that re-imports modules (pytest's pytester) cannot split the classes in two."""
+    import lark
+    import lark.exceptions
+
+    return lark
+
+
+@cache
 def load_grammar(name: str, **options: object) -> Lark:
     """A compiled LALR parser for the grammar file ``name`` (compiled once per process)."""
-    from lark import Lark
-
     text = grammar_path(name).read_text(encoding="utf-8")
-    return Lark(text, parser="lalr", **options)  # type: ignore[arg-type]
+    return lark_module().Lark(text, parser="lalr", **options)

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import Location, join_pointer
-from .grammars import load_grammar
+from .grammars import lark_module, load_grammar
 
 if TYPE_CHECKING:
-    from lark import Token, Tree
+    pass
 
 
 @dataclass(frozen=True)
@@ -59,10 +59,13 @@ class Locator:
         return Location(self.path, span.line, span.column, pointer, span.end_line, span.end_column)
 
 
-def _span_of(node: Tree | Token) -> Span:
-    from lark import Token
+def _is_tree(node: object) -> bool:
+    # duck-typed: see grammars.lark_module (classes may come from a re-imported lark)
+    return hasattr(node, "data") and hasattr(node, "children")
 
-    if isinstance(node, Token):
+
+def _span_of(node: Any) -> Span:
+    if not _is_tree(node):
         return Span(node.line or 1, node.column or 1, node.end_line or 1, node.end_column or 1)
     meta = node.meta
     if getattr(meta, "empty", True):
@@ -72,27 +75,24 @@ def _span_of(node: Tree | Token) -> Span:
 
 def locate_json(text: str, path: str | None = None) -> Locator:
     """Build a :class:`Locator` for JSON ``text``; an unparsable text gives an empty one."""
-    from lark import Token, Tree
-    from lark.exceptions import LarkError
+    LarkError = lark_module().exceptions.LarkError
 
     locator = Locator(path)
     try:
         tree = load_grammar("json.lark", propagate_positions=True).parse(text)
     except (LarkError, RecursionError):
         return locator
-    stack: list[tuple[Tree | Token, str]] = [(tree, "")]
+    stack: list[tuple[Any, str]] = [(tree, "")]
     while stack:
         node, pointer = stack.pop()
         locator.values[pointer] = _span_of(node)
-        if not isinstance(node, Tree):
+        if not _is_tree(node):
             continue
         if node.data == "object":
             for pair in node.children:
                 if pair is None:
                     continue
-                assert isinstance(pair, Tree)
                 key_token, value = pair.children
-                assert isinstance(key_token, Token)
                 child = join_pointer(pointer, json.loads(key_token.value))
                 # The first occurrence of a duplicated key keeps its place.
                 locator.keys.setdefault(child, _span_of(key_token))
@@ -107,27 +107,24 @@ def locate_json(text: str, path: str | None = None) -> Locator:
 def duplicate_key_pointers(text: str) -> list[tuple[str, Span]]:
     """Pointers (and key spans) of every object member whose key repeats an earlier key
     of the same object, in document order. Empty if the text is not parsable."""
-    from lark import Token, Tree
-    from lark.exceptions import LarkError
+    LarkError = lark_module().exceptions.LarkError
 
     try:
         tree = load_grammar("json.lark", propagate_positions=True).parse(text)
     except (LarkError, RecursionError):
         return []
     found: list[tuple[str, Span]] = []
-    stack: list[tuple[Tree | Token, str]] = [(tree, "")]
+    stack: list[tuple[Any, str]] = [(tree, "")]
     while stack:
         node, pointer = stack.pop()
-        if not isinstance(node, Tree):
+        if not _is_tree(node):
             continue
         if node.data == "object":
             seen: set[str] = set()
             for pair in node.children:
                 if pair is None:
                     continue
-                assert isinstance(pair, Tree)
                 key_token, value = pair.children
-                assert isinstance(key_token, Token)
                 key = json.loads(key_token.value)
                 child = join_pointer(pointer, key)
                 if key in seen:

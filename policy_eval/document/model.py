@@ -279,7 +279,8 @@ def _conditions(chk: _Checker, value: Any, pointer: str,
             raw_items = raw if isinstance(raw, list) else [raw]
             items = []
             for i, item in enumerate(raw_items):
-                item_pointer = join_pointer(key_pointer, i) if isinstance(raw, list) else key_pointer
+                item_pointer = (join_pointer(key_pointer, i) if isinstance(raw, list)
+                                else key_pointer)
                 text = _condition_value(chk, item, item_pointer)
                 if text is not None:
                     items.append(text)

@@ -100,7 +100,8 @@ def read_text(path: str | Path) -> str:
     except FileNotFoundError:
         raise InputError("file not found", Location(name), "file-not-found") from None
     except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", Location(name), "unreadable") from None
+        raise InputError(f"cannot read file: {exc.strerror}", Location(name),
+                         "unreadable") from None
     if p.is_dir():
         raise InputError("is a directory, expected a file", Location(name), "unreadable")
     if size > MAX_FILE_BYTES:
@@ -110,7 +111,8 @@ def read_text(path: str | Path) -> str:
     try:
         raw = p.read_bytes()
     except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", Location(name), "unreadable") from None
+        raise InputError(f"cannot read file: {exc.strerror}", Location(name),
+                         "unreadable") from None
     return decode_bytes(raw, name)
 
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from .grammars import load_grammar
+from .grammars import lark_module, load_grammar
 
 if TYPE_CHECKING:
     from lark.exceptions import UnexpectedInput
@@ -73,22 +73,19 @@ def parse_template(value: str) -> tuple[Part, ...]:
     variable (unclosed brace, empty name, bad default)."""
     if "${" not in value:
         return (Text(value),) if value else ()
-    from lark import Token, Tree
-    from lark.exceptions import UnexpectedInput
-
+    parser = load_grammar("variables.lark")
     try:
-        tree = load_grammar("variables.lark").parse(value)
-    except UnexpectedInput as exc:
+        tree = parser.parse(value)
+    except lark_module().exceptions.UnexpectedInput as exc:
         raise _syntax_error(value, exc) from None
     parts: list[Part] = []
+    node: Any
     for node in tree.children:
-        assert isinstance(node, Tree)
         if node.data == "text":
             token = node.children[0]
-            assert isinstance(token, Token)
             _append_text(parts, str(token))
             continue
-        tokens = [t for t in node.children if isinstance(t, Token)]
+        tokens = [t for t in node.children if isinstance(t, str)]   # lark tokens are str
         key = str(tokens[0])
         default = str(tokens[1])[1:-1] if len(tokens) > 1 else None
         if key in _SPECIAL and default is None:
@@ -106,7 +103,9 @@ def _append_text(parts: list[Part], text: str) -> None:
 
 
 def _syntax_error(value: str, exc: UnexpectedInput) -> VariableSyntaxError:
-    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
+    errors = lark_module().exceptions
+    UnexpectedCharacters, UnexpectedEOF, UnexpectedToken = (
+        errors.UnexpectedCharacters, errors.UnexpectedEOF, errors.UnexpectedToken)
 
     column = getattr(exc, "column", None) or len(value) + 1
     start = value.rfind("${", 0, max(column - 1, 0) + 1)

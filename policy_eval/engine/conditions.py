@@ -136,7 +136,7 @@ def compile_arn_pattern(atoms: list[Atom]) -> Matcher:
         parts = value.split(":", 5)
         if len(parts) != 6:
             return False
-        return all(m(p) for m, p in zip(matchers, parts))
+        return all(m(p) for m, p in zip(matchers, parts, strict=True))
 
     return match
 
@@ -186,8 +186,8 @@ def _string_family(op: OperatorInfo, vals: _Values) -> AnyMatch:
                 if m(r):
                     return True
             for t in templates:
-                m = t.matcher(ctx)
-                if m is not None and m(r):
+                tm = t.matcher(ctx)
+                if tm is not None and tm(r):
                     return True
             return False
         return like

@@ -23,6 +23,7 @@ that apply to an action are planned once per action and cached.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -166,7 +167,6 @@ class DecisionEngine:
         for level in plan.rcp_levels:
             if not _any_applies(level, resource, ctx):
                 return Decision(IMPLICIT_DENY, "rcp", (), request, self)
-        account = caller.account
         if caller.has_identity:
             for level in plan.scp_levels:
                 if not _any_applies(level, resource, ctx):
@@ -235,11 +235,9 @@ def _referenced_keys(policies: Iterable[CompiledPolicy]) -> set[str]:
                 if clause.any_match is not None:
                     for value in clause.clause.values:
                         if has_variables(value):
-                            try:
+                            with contextlib.suppress(ValueError):
                                 keys.update(p.folded for p in parse_template(value)
                                             if isinstance(p, Variable))
-                            except ValueError:
-                                pass
     return keys
 
 

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from .decide import DecisionEngine
 
 REASONS = {
-    "explicit-deny": "an applicable Deny statement denies it (an explicit deny wins over every Allow)",
+    "explicit-deny": "an applicable Deny statement denies it "
+                     "(an explicit deny wins over every Allow)",
     "rcp": "a resource control policy (RCP) level has no Allow that applies",
     "scp": "a service control policy (SCP) level has no Allow that applies",
     "resource-policy": "the resource-based policy allows this principal directly "
@@ -65,7 +66,8 @@ class StatementTrace:
             if self.patterns:
                 msg += " " + ", ".join(self.patterns)
             if self.unresolved:
-                msg += " (unresolved variable in " + ", ".join(repr(u) for u in self.unresolved) + ")"
+                shown = ", ".join(repr(u) for u in self.unresolved)
+                msg += f" (unresolved variable in {shown})"
             out.append(msg)
         if self.principal is None:
             out.append("principal does not match")
@@ -114,7 +116,7 @@ def _resolved_patterns(st: CompiledStatement, ctx: Context) -> list[str]:
         st.statement.not_resources or ())
     prefix = "" if st.statement.resources is not None else "NotResource "
     out = []
-    for entry, template in zip(raw, _templates_for(st, raw)):
+    for entry, template in zip(raw, _templates_for(st, raw), strict=True):
         if template is None:
             out.append(prefix + entry)
             continue
@@ -174,7 +176,7 @@ class Decision:
             ctx, caller = self.context, self.caller
             self._trace = [trace_statement(st, self.request, ctx, caller)
                            for pol in self._engine.all_policies for st in pol.statements]
-        return self._trace  # type: ignore[return-value]
+        return self._trace
 
     def matching(self) -> list[StatementTrace]:
         """Statements that apply to the request."""

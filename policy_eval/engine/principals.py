@@ -28,7 +28,8 @@ class Caller:
     """The principal a request comes from."""
 
     text: str | None                 # as given
-    kind: str                        # user | role | session | root | federated-user | service | anonymous | unspecified
+    #: user | role | session | root | federated-user | service | anonymous | unspecified
+    kind: str
     partition: str = "aws"
     account: str | None = None
     arn: str | None = None           # user ARN, session ARN, role ARN (role kind), root ARN
@@ -59,7 +60,8 @@ def parse_caller(text: str | None, *, pointer: str = "/principal") -> Caller:
                                Location(None, None, None, pointer), "invalid-principal")
         return Caller(text, "service", name=text, has_identity=False)
     parts = text.split(":", 5)
-    if len(parts) != 6 or not parts[1] or parts[2] not in ("iam", "sts") or not _ACCOUNT.match(parts[4]):
+    if (len(parts) != 6 or not parts[1] or parts[2] not in ("iam", "sts")
+            or not _ACCOUNT.match(parts[4])):
         raise RequestError(
             f"malformed principal ARN {text!r}: expected arn:aws:iam::<12-digit account>:"
             "user/<name> | role/<name> | root, or arn:aws:sts::<account>:assumed-role/<role>/"
@@ -112,10 +114,10 @@ def _aws_entry_match(entry: str, caller: Caller) -> str | None:
         return "account"
     if caller.arn is not None and entry == caller.arn and caller.kind != "role":
         return "direct"
-    if caller.role_name is not None and parts[2] == "iam" and resource.startswith("role/"):
-        # A role ARN in a policy may carry a path; the session ARN does not.
-        if resource.rsplit("/", 1)[-1] == caller.role_name:
-            return "role"
+    # A role ARN in a policy may carry a path; the session ARN does not.
+    if (caller.role_name is not None and parts[2] == "iam" and resource.startswith("role/")
+            and resource.rsplit("/", 1)[-1] == caller.role_name):
+        return "role"
     return None
 
 

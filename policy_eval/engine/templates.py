@@ -77,7 +77,8 @@ class Template:
 
     def unresolved(self, ctx: Context) -> list[Variable]:
         """The variables that have no value in ``ctx`` (for explanations)."""
-        return [p for p in self.parts if isinstance(p, Variable) and resolve_variable(p, ctx) is None]
+        return [p for p in self.parts
+                if isinstance(p, Variable) and resolve_variable(p, ctx) is None]
 
     def text(self, values: tuple[str, ...]) -> str:
         """The string with ``values`` substituted and escapes turned into characters."""
@@ -172,7 +173,10 @@ def static_atoms(source: str, *, variables_enabled: bool,
             return None
         atoms: list[Atom] = []
         for part in parts:
-            atoms.extend(atoms_from_text(part.value) if isinstance(part, Text) else [part.value])
+            if isinstance(part, Text):
+                atoms.extend(atoms_from_text(part.value))
+            elif isinstance(part, Literal):
+                atoms.append(part.value)
         return atoms
     return atoms_from_text(source)
 
@@ -184,5 +188,5 @@ def static_text(source: str, *, variables_enabled: bool) -> str | None:
         parts = parse_template(source)
         if any(isinstance(p, Variable) for p in parts):
             return None
-        return "".join(p.value for p in parts)  # type: ignore[union-attr]
+        return "".join(p.value for p in parts if not isinstance(p, Variable))
     return source

@@ -61,13 +61,12 @@ class _Chunk:
 
     def __init__(self, atoms: Sequence[Atom]) -> None:
         if any(a is QMARK for a in atoms):
-            self.text = None
+            self.text: str | None = None
             self.regex: re.Pattern[str] | None = re.compile(
-                "".join("." if a is QMARK else re.escape(a) for a in atoms  # type: ignore[arg-type]
-                        ), re.DOTALL)
-            self.length = sum(1 if a is QMARK else len(a) for a in atoms)  # type: ignore[arg-type]
+                "".join(re.escape(a) if isinstance(a, str) else "." for a in atoms), re.DOTALL)
+            self.length = sum(len(a) if isinstance(a, str) else 1 for a in atoms)
         else:
-            self.text = "".join(atoms)  # type: ignore[arg-type]
+            self.text = "".join(a for a in atoms if isinstance(a, str))
             self.regex = None
             self.length = len(self.text)
 
@@ -121,15 +120,16 @@ def compile_atoms(atoms: Sequence[Atom]) -> Matcher:
         merged.append(atom)
     if not merged:
         return "".__eq__
-    if all(isinstance(a, str) for a in merged):
-        return merged[0].__eq__  # type: ignore[union-attr]
+    first = merged[0]
+    if len(merged) == 1 and isinstance(first, str):
+        return first.__eq__
     if merged == [STAR]:
         return _always
     stars = [i for i, a in enumerate(merged) if a is STAR]
     has_q = any(a is QMARK for a in merged)
     if not has_q and len(stars) == 1:
-        prefix = "".join(merged[: stars[0]])  # type: ignore[arg-type]
-        suffix = "".join(merged[stars[0] + 1:])  # type: ignore[arg-type]
+        prefix = "".join(a for a in merged[: stars[0]] if isinstance(a, str))
+        suffix = "".join(a for a in merged[stars[0] + 1:] if isinstance(a, str))
         if not suffix:
             return lambda s: s.startswith(prefix)
         if not prefix:

@@ -291,7 +291,7 @@ def _empty_fix(case: Case) -> Case:
 
 
 def _empty_or_absent(key: str, ctx: dict[str, Any]) -> bool:
-    value = ctx.get(key.lower(), None)
+    value = ctx.get(key.lower())
     return key.lower() not in ctx or (isinstance(value, list) and all(v == "" for v in value))
 
 

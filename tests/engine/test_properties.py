@@ -51,9 +51,9 @@ SUB = "cognito-identity.amazonaws.com:sub"
 ACTIONS = ["s3:GetObject", "s3:PutObject", "s3:ListBucket", "dynamodb:Query", "dynamodb:Scan"]
 RESOURCES = ["arn:aws:s3:::b/us-east-1:a1/x", "arn:aws:s3:::b/us-east-1:a2/x", "arn:aws:s3:::b",
              "arn:aws:dynamodb:us-east-1:111122223333:table/T", "*"]
-ACTION_PATTERNS = ACTIONS + ["s3:*", "*", "dynamodb:*", "s3:Get*", "s3:?etObject"]
-RESOURCE_PATTERNS = RESOURCES + ["arn:aws:s3:::b/${" + SUB + "}/*", "arn:aws:s3:::b/*",
-                                 "arn:aws:dynamodb:*:*:table/*", "arn:aws:s3:::b/us-east-1:*"]
+ACTION_PATTERNS = [*ACTIONS, "s3:*", "*", "dynamodb:*", "s3:Get*", "s3:?etObject"]
+RESOURCE_PATTERNS = [*RESOURCES, "arn:aws:s3:::b/${" + SUB + "}/*", "arn:aws:s3:::b/*",
+                     "arn:aws:dynamodb:*:*:table/*", "arn:aws:s3:::b/us-east-1:*"]
 CONDITIONS = [
     {},
     {"StringLike": {"s3:prefix": ["${" + SUB + "}/*"]}},
@@ -107,8 +107,8 @@ requests = st.builds(pe.Request, action=st.sampled_from(ACTIONS),
 def test_adding_a_deny_never_allows(policy: dict, extra: dict, request: pe.Request) -> None:
     before = pe.PolicySet(identity=[policy]).evaluate(request)
     deny = {**extra, "Effect": "Deny"}
-    after = pe.PolicySet(identity=[{**policy, "Statement": [*policy["Statement"], deny]}]).evaluate(
-        request)
+    extended = {**policy, "Statement": [*policy["Statement"], deny]}
+    after = pe.PolicySet(identity=[extended]).evaluate(request)
     if not before.allowed:
         assert not after.allowed
     if before.decision == "explicit_deny":
@@ -120,8 +120,8 @@ def test_adding_a_deny_never_allows(policy: dict, extra: dict, request: pe.Reque
 def test_adding_an_allow_never_denies(policy: dict, extra: dict, request: pe.Request) -> None:
     before = pe.PolicySet(identity=[policy]).evaluate(request)
     allow = {**extra, "Effect": "Allow"}
-    after = pe.PolicySet(identity=[{**policy, "Statement": [*policy["Statement"], allow]}]).evaluate(
-        request)
+    extended = {**policy, "Statement": [*policy["Statement"], allow]}
+    after = pe.PolicySet(identity=[extended]).evaluate(request)
     if before.allowed:
         assert after.allowed
     if before.decision == "explicit_deny":
