@@ -28,7 +28,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -77,22 +77,27 @@ def _read_json(path: Path) -> Any:
         return json.loads(fh.read())
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class _KeyPattern:
     """A documented key family such as ``aws:RequestTag/${TagKey}``."""
 
     template: str
-    regex: re.Pattern[str]
+    body: str
     literal_len: int
     type: str
+
+    @cached_property
+    def regex(self) -> re.Pattern[str]:
+        # compiled on first use: a service has dozens of key families and most runs
+        # never ask about them (CLI start-up)
+        return re.compile(self.body, re.IGNORECASE | re.DOTALL)
 
 
 def _compile_key_pattern(template: str, type_: str) -> _KeyPattern:
     parts = _KEY_PLACEHOLDER.split(template)
-    body = "(.+)".join(re.escape(p) for p in parts)
     return _KeyPattern(
         template=template,
-        regex=re.compile(body, re.IGNORECASE | re.DOTALL),
+        body="(.+)".join(re.escape(p) for p in parts),
         literal_len=sum(len(p) for p in parts),
         type=type_,
     )

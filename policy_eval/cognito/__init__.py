@@ -16,11 +16,26 @@ returns the :class:`Refusal` instead.
 
 from __future__ import annotations
 
-from .identity import LoginRefused, Refusal, SimulatedIdentity
-from .model import Login
-from .pool import IdentityPool, load_login, parse_login
-from .scope_down import SELECTIONS as SCOPE_DOWN_VERSIONS
-from .simulate import identity_id_for
+from importlib import import_module
+from typing import Any
+
+# Loaded on first use: the pool models (pydantic) cost ~250 ms to import, which every
+# ``policy-eval`` start would otherwise pay (the CLI registers ``simulate`` from here).
+_EXPORTS = {
+    "LoginRefused": "identity", "Refusal": "identity", "SimulatedIdentity": "identity",
+    "Login": "model", "IdentityPool": "pool", "load_login": "pool", "parse_login": "pool",
+    "identity_id_for": "simulate",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "SCOPE_DOWN_VERSIONS":
+        return import_module(".scope_down", __name__).SELECTIONS
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f".{module}", __name__), name)
+
 
 __all__ = [
     "SCOPE_DOWN_VERSIONS",

@@ -11,6 +11,7 @@ Version the text is literal (spec §1.2), which is the caller's decision, not th
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -67,12 +68,51 @@ def has_variables(value: str) -> bool:
     return "${" in value
 
 
+# The tokens of grammars/variables.lark as one regular expression: the fast path for
+# well-formed templates, so that importing lark and compiling the grammar (~0.2 s, a
+# third of a pre-commit run) is paid only when a template has a syntax error and needs
+# the grammar's diagnosis. tests/document/test_variables.py holds the two together on
+# arbitrary strings (DESIGN.md: keep the fast path for documents that are fine).
+_TOKEN = re.compile(
+    r"(?P<text>(?:[^$]|\$(?!\{))+)"
+    r"|\$\{[ \t]*(?P<key>[^\s},'${]+|\$)[ \t]*(?:,[ \t]*'(?P<default>[^']*)'[ \t]*)?\}")
+
+
+def _scan(value: str) -> tuple[Part, ...] | None:
+    """Parts of a well-formed template, or ``None`` when the grammar must diagnose it."""
+    parts: list[Part] = []
+    pos, end = 0, len(value)
+    while pos < end:
+        m = _TOKEN.match(value, pos)
+        if m is None:
+            return None
+        text, key, default = m.group("text", "key", "default")
+        if text is not None:
+            _append_text(parts, text)
+        elif key in _SPECIAL and default is None:
+            parts.append(Literal(_SPECIAL[key]))
+        else:
+            parts.append(Variable(key, default))
+        pos = m.end()
+    return tuple(parts)
+
+
 @lru_cache(maxsize=65536)
 def parse_template(value: str) -> tuple[Part, ...]:
     """Parse ``value`` into parts. Raises :class:`VariableSyntaxError` on a malformed
     variable (unclosed brace, empty name, bad default)."""
     if "${" not in value:
         return (Text(value),) if value else ()
+    scanned = _scan(value)
+    if scanned is not None:
+        return scanned
+    return parse_template_with_grammar(value)
+
+
+def parse_template_with_grammar(value: str) -> tuple[Part, ...]:
+    """:func:`parse_template` through the lark grammar (exact syntax errors)."""
+    if not value:
+        return ()
     parser = load_grammar("variables.lark")
     try:
         tree = parser.parse(value)

@@ -496,7 +496,9 @@ class _ListRule(_SecurityRule):
     what: str = ""
 
     def wanted(self, policy: Policy) -> list[str]:
-        return _candidates(policy, _known(self.actions))
+        # filter by the policy first: looking every listed action up in the catalog would
+        # load a dozen services' data for a policy that grants none of them
+        return _known(_candidates(policy, self.actions))
 
     def check(self, target: Target) -> Iterator[Finding]:
         if target.policy is None:
