@@ -70,38 +70,51 @@ ALL_PEERS = ("iamsimulate", "policyuniverse", "moto")
 # ------------------------------------------------------------------ timing
 
 
-def time_runs(fn: Callable[[], Any], repeats: int) -> tuple[Any, list[float], list[float]]:
-    """Run ``fn`` ``repeats`` times: (result of the first run, wall seconds, CPU seconds)."""
-    wall, cpu, first = [], [], None
-    for k in range(repeats):
-        c0 = time.process_time()
-        t0 = time.perf_counter()
-        out = fn()
-        wall.append(time.perf_counter() - t0)
-        cpu.append(time.process_time() - c0)
-        if k == 0:
-            first = out
-    return first, wall, cpu
-
-
-def measure(variant: str, wl: Workload, fn: Callable[[], Sequence[Any]], *, repeats: int,
+def measure(variant: str, wl: Workload, fn: Callable[[], Sequence[Any]], *,
             three_valued: bool, note: str, setup_s: float | None = None,
             answers: Callable[[Sequence[Any]], list[Any]] | None = None) -> dict[str, Any]:
-    """Time ``fn`` (one answer per request), check its answers, summarise."""
-    out, wall, cpu = time_runs(fn, repeats)
-    n = len(wl.requests)
-    med, med_cpu = statistics.median(wall), statistics.median(cpu)
-    got = answers(out) if answers else list(out)
-    row: dict[str, Any] = {
-        "variant": variant, "requests": n,
-        "decisions_per_s": round(n / med) if med else None,
-        "decisions_per_cpu_s": round(n / med_cpu) if med_cpu else None,
-        "median_s": round(med, 6), "median_cpu_s": round(med_cpu, 6),
-        "runs_s": [round(s, 6) for s in wall], "runs_cpu_s": [round(s, 6) for s in cpu],
-        "setup_s": None if setup_s is None else round(setup_s, 4), "note": note,
-    }
-    row.update(agreement(wl, got, three_valued=three_valued))
-    return row
+    """A row to be timed by :func:`settle`: ``fn`` returns one answer per request."""
+    return {"variant": variant, "requests": len(wl.requests), "note": note,
+            "setup_s": None if setup_s is None else round(setup_s, 4),
+            "_pending": (wl, fn, three_valued, answers)}
+
+
+def settle(results: list[dict[str, Any]], repeats: int) -> None:
+    """Time every pending row, ``repeats`` rounds, round-robin.
+
+    Each round runs every variant once (in rotated order), so a burst of load
+    from another process on this shared machine slows all variants alike and
+    the ratios between them stay meaningful. Rates come from the median wall
+    and the median CPU (``time.process_time``) seconds; answers from round one.
+    """
+    rows = [v for r in results for v in r.get("variants", []) if "_pending" in v]
+    wall: list[list[float]] = [[] for _ in rows]
+    cpu: list[list[float]] = [[] for _ in rows]
+    first: list[Any] = [None] * len(rows)
+    for k in range(repeats):
+        order = list(range(len(rows)))
+        order = order[k % len(rows):] + order[:k % len(rows)] if rows else order
+        for j in order:
+            fn = rows[j]["_pending"][1]
+            c0 = time.process_time()
+            t0 = time.perf_counter()
+            out = fn()
+            wall[j].append(time.perf_counter() - t0)
+            cpu[j].append(time.process_time() - c0)
+            if k == 0:
+                first[j] = out
+    for j, row in enumerate(rows):
+        wl, _fn, three_valued, answers = row.pop("_pending")
+        n = len(wl.requests)
+        med, med_cpu = statistics.median(wall[j]), statistics.median(cpu[j])
+        row.update({
+            "decisions_per_s": round(n / med) if med else None,
+            "decisions_per_cpu_s": round(n / med_cpu) if med_cpu else None,
+            "median_s": round(med, 6), "median_cpu_s": round(med_cpu, 6),
+            "runs_s": [round(x, 6) for x in wall[j]], "runs_cpu_s": [round(x, 6) for x in cpu[j]],
+        })
+        got = answers(first[j]) if answers else list(first[j])
+        row.update(agreement(wl, got, three_valued=three_valued))
 
 
 def _decision_names(decisions: Sequence[Any]) -> list[str]:
@@ -116,7 +129,7 @@ def _decision_names(decisions: Sequence[Any]) -> list[str]:
 # ------------------------------------------------------------------ policy-eval
 
 
-def policy_eval_rows(wl: Workload, repeats: int, *, end_to_end: bool = True) -> dict[str, Any]:
+def policy_eval_rows(wl: Workload, *, end_to_end: bool = True) -> dict[str, Any]:
     """All policy-eval variants on one workload."""
     t0 = time.perf_counter()
     import policy_eval as pe
@@ -159,7 +172,7 @@ def policy_eval_rows(wl: Workload, repeats: int, *, end_to_end: bool = True) -> 
                                            context={**idctx[i], **c})
                                    for i, a, r, c in tuples]))
 
-    common: dict[str, Any] = {"repeats": repeats, "three_valued": True,
+    common: dict[str, Any] = {"three_valued": True,
                               "answers": _decision_names}
     rows = [measure("evaluate", wl, scalar, setup_s=setup_s,
                     note="PolicySet.evaluate(q).decision per request; Request objects built "
@@ -218,12 +231,12 @@ def profile_evaluate(wl: Workload, top: int = 25) -> str:
 # ------------------------------------------------------------------ the ceiling
 
 
-def reference_rows(wl: Workload, repeats: int) -> dict[str, Any]:
+def reference_rows(wl: Workload) -> dict[str, Any]:
     """The hand-specialised Python evaluator of the base policy."""
     decide = make_ref_python(wl.identities)
     reqs = wl.requests
     row = measure("ref_python", wl, lambda: [decide(i, a, r, c) for i, a, r, c in reqs],
-                  repeats=repeats, three_valued=True,
+                  three_valued=True,
                   note="hand-specialised function for this one policy (benchmarks/reference.py)")
     return {"peer": "limit", "version": "-", "runtime": f"python {platform.python_version()}",
             "variants": [row]}
@@ -338,6 +351,13 @@ def _section(wl: Workload, results: list[dict[str, Any]], build_s: float) -> dic
     return section
 
 
+def _commit() -> str | None:
+    """The repository's HEAD commit (the engine changes fast; say which one was timed)."""
+    proc = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+                          capture_output=True, text=True, check=False)
+    return proc.stdout.strip() or None if proc.returncode == 0 else None
+
+
 def run(n_requests: int = 100_000, n_identities: int = 1000, repeats: int = 3, *,
         peers: Sequence[str] = ALL_PEERS, extended: bool = True, cold: bool = True,
         validated_n: int = 2000, driver_n: int = 5000, end_to_end: bool = True,
@@ -349,10 +369,10 @@ def run(n_requests: int = 100_000, n_identities: int = 1000, repeats: int = 3, *
     build_s = time.perf_counter() - t0
     say(f"workload built: {len(wl.requests):,} requests in {build_s:.2f}s")
     results = []
-    say("policy-eval ...")
-    results.append(policy_eval_rows(wl, repeats, end_to_end=end_to_end))
-    say("ref_python ...")
-    results.append(reference_rows(wl, repeats))
+    say("policy-eval and ref_python, round-robin ...")
+    results.append(policy_eval_rows(wl, end_to_end=end_to_end))
+    results.append(reference_rows(wl))
+    settle(results, repeats)
     for name in peers:
         say(f"peer {name} ...")
         if name == "iamsimulate":
@@ -367,7 +387,8 @@ def run(n_requests: int = 100_000, n_identities: int = 1000, repeats: int = 3, *
         ext = build_extended(n_identities, n_requests)
         ext_s = time.perf_counter() - t0
         say("extended workload: policy-eval ...")
-        ext_results = [policy_eval_rows(ext, repeats, end_to_end=False)]
+        ext_results = [policy_eval_rows(ext, end_to_end=False)]
+        settle(ext_results, repeats)
         if "iamsimulate" in peers and driver_n:
             say("extended workload: iam-simulate driver ...")
             ext_results.append(P.run_iamsimulate_driver(ext.head(min(driver_n, n_requests)), 1))
@@ -375,7 +396,7 @@ def run(n_requests: int = 100_000, n_identities: int = 1000, repeats: int = 3, *
     doc: dict[str, Any] = {
         "meta": {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
                  "python": platform.python_version(), "machine": platform.machine(),
-                 "cpus": os.cpu_count(), "repeats": repeats,
+                 "cpus": os.cpu_count(), "repeats": repeats, "commit": _commit(),
                  "target_scalar_decisions_per_s": TARGET_SCALAR},
         "sections": sections,
     }
