@@ -1,11 +1,10 @@
 """Wildcard matching used by the catalogue: globs with ``*`` and ``?``.
 
-Two questions are answered here, both without regular expressions (so no
-backtracking blow-up on hostile patterns):
+Two questions are answered here, both without backtracking blow-up on hostile
+patterns:
 
-* :func:`glob_match` — does a glob match a concrete string?  Greedy two-pointer
-  algorithm with a single back-track point: O(len(pattern) * len(text)) in the
-  worst case, linear for the usual patterns (``s3:Get*``, ``*Object*``).
+* :func:`glob_match` — does a glob match a concrete string? This is the policy
+  language's one matcher, :func:`policy_eval.document.wildcard.glob_match`, re-exported.
 * :func:`globs_intersect` — could some string match *both* of two globs?  A
   reachability search over the product of the two patterns' positions,
   O(len(a) * len(b)).  The ARN-format check (does a policy ``Resource`` pattern
@@ -18,6 +17,11 @@ case-insensitive matching (actions are case-insensitive, spec section 1.3).
 from __future__ import annotations
 
 from collections.abc import Sequence
+
+from ..document.wildcard import glob_match
+
+__all__ = ["ANY", "SEGMENT", "STAR", "Token", "glob_match", "glob_tokens", "globs_intersect",
+           "has_wildcard"]
 
 # Token kinds for glob_tokens / globs_intersect.
 STAR = "\x00*"
@@ -34,39 +38,6 @@ _RUNS = (STAR, SEGMENT)
 def has_wildcard(text: str) -> bool:
     """True when ``text`` contains ``*`` or ``?``."""
     return "*" in text or "?" in text
-
-
-def glob_match(pattern: str, text: str) -> bool:
-    """Match ``text`` against ``pattern`` where ``*`` is any run and ``?`` one character.
-
-    Comparison is exact (case-sensitive); lower-case both sides for a
-    case-insensitive match.
-    """
-    p = t = 0
-    star_p = -1
-    star_t = 0
-    plen, tlen = len(pattern), len(text)
-    while t < tlen:
-        if p < plen:
-            c = pattern[p]
-            if c == "*":
-                star_p = p
-                star_t = t
-                p += 1
-                continue
-            if c == "?" or c == text[t]:
-                p += 1
-                t += 1
-                continue
-        if star_p < 0:
-            return False
-        # Back-track: let the last star swallow one more character.
-        star_t += 1
-        t = star_t
-        p = star_p + 1
-    while p < plen and pattern[p] == "*":
-        p += 1
-    return p == plen
 
 
 def glob_tokens(pattern: str) -> list[Token]:

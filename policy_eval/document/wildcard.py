@@ -1,4 +1,4 @@
-"""Linear-time wildcard matching for IAM patterns (``*`` any run, ``?`` one character).
+"""The IAM wildcard pattern language and its one matcher: ``*`` any run, ``?`` one character.
 
 A pattern is a sequence of *atoms*: literal text, :data:`STAR` or :data:`QMARK`. Literal
 text that came from a substituted policy variable or from ``${*}``/``${?}`` is never a

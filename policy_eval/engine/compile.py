@@ -16,10 +16,10 @@ from collections.abc import Callable
 from typing import Any
 
 from ..document.model import Policy, PrincipalSpec, Statement
+from ..document.wildcard import Matcher, compile_atoms, compile_glob, has_wildcards
 from .conditions import ClauseCheck
 from .principals import Caller, principal_match
 from .templates import Context, Template, static_atoms
-from .wildcard import Matcher, compile_atoms, compile_glob, has_wildcards
 
 
 class ActionMatcher:

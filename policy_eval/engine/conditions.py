@@ -33,8 +33,8 @@ from typing import Any
 
 from ..document.model import ConditionClause
 from ..document.operators import OperatorInfo, ParsedOperator
+from ..document.wildcard import STAR, Atom, Matcher, atoms_from_text, compile_atoms
 from .templates import Context, Template, static_atoms, static_text
-from .wildcard import STAR, Atom, Matcher, atoms_from_text, compile_atoms
 
 #: Compare one request value with the policy values: True (some value matches), False
 #: (none does) or None (the request value cannot be read as the operator's type).

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..document.variables import Literal, Part, Text, Variable, parse_template, render
-from .wildcard import Atom, Matcher, atoms_from_text, compile_atoms
+from ..document.wildcard import Atom, Matcher, atoms_from_text, compile_atoms
 
 Context = dict[str, Any]
 

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import policy_eval as pe
-from policy_eval.engine.wildcard import compile_glob
+from policy_eval.document.wildcard import compile_glob
 
 # ---------------------------------------------------------------- wildcard vs reference
 
