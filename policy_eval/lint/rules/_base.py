@@ -1,8 +1,10 @@
-"""Shared helpers for rule families: statement iteration, parse-error rules, value access.
+"""Shared helpers for rule families: rule base classes, parse-error rules, value access.
 
 Rules here look at the normalised :class:`~policy_eval.document.model.Policy` when they can
-(``StatementRule``) and at the raw decoded data when they must see what the model drops
-(the spelling of an element, an empty array, a ``Principal`` where none belongs).
+(``PolicyRule``, ``StatementRule``, ``ClauseRule``) and at the raw decoded data when they
+must see what the model drops (the spelling of an element, an empty array, a ``Principal``
+where none belongs). ``EvidenceRule`` is the base of the engine-proved families (Cognito,
+security), whose findings set their own severity and security severity.
 """
 
 from __future__ import annotations
@@ -11,10 +13,10 @@ import difflib
 from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
-from ...document.model import Policy, Statement
+from ...document.model import ConditionClause, Policy, Statement
 from ...document.operators import ParsedOperator
 from ...errors import PolicyEvalError, join_pointer
-from ..rule import Finding, Rule, Target
+from ..rule import Finding, Rule, Severity, Target
 
 #: Policy kinds by role.
 PERMISSION_KINDS = ("identity", "boundary", "session", "scp", "rcp", "resource")
@@ -56,6 +58,44 @@ class StatementRule(Rule):
         raise NotImplementedError
 
 
+class ClauseRule(StatementRule):
+    """A rule that looks at one condition clause at a time, in document order."""
+
+    def check_statement(self, target: Target, policy: Policy,
+                        statement: Statement) -> Iterator[Finding]:
+        for clause in statement.conditions:
+            yield from self.check_clause(target, statement, clause)
+
+    def check_clause(self, target: Target, statement: Statement,
+                     clause: ConditionClause) -> Iterable[Finding]:  # pragma: no cover
+        raise NotImplementedError
+
+
+class PolicyRule(Rule):
+    """A rule that looks at the parsed policy as a whole (nothing when it did not parse)."""
+
+    def check(self, target: Target) -> Iterator[Finding]:
+        if target.policy is not None:
+            yield from self.check_policy(target, target.policy)
+
+    def check_policy(self, target: Target,
+                     policy: Policy) -> Iterable[Finding]:  # pragma: no cover
+        raise NotImplementedError
+
+
+class EvidenceRule(PolicyRule):
+    """A policy rule whose findings may set their own severity and security severity
+    (the engine-proved Cognito and security families)."""
+
+    def make(self, target: Target, pointer: str, message: str, *,
+             severity: Severity | None = None, security: float | None = None,
+             evidence: dict[str, Any] | None = None, fix: str | None = None) -> Finding:
+        """A finding at ``pointer`` (relative to the target document)."""
+        return Finding(self.code, self.name, message, severity or self.severity,
+                       target.location(pointer), fix,
+                       security if security is not None else self.security_severity, evidence)
+
+
 def raw_statements(target: Target) -> Iterator[tuple[dict[str, Any], str]]:
     """Each statement object of the raw document with its absolute pointer."""
     data = target.data
@@ -71,26 +111,31 @@ def raw_statements(target: Target) -> Iterator[tuple[dict[str, Any], str]]:
                 yield item, join_pointer(base, i)
 
 
-def element_pointer(statement: Statement, element: str, values: Any, index: int) -> str:
-    """Pointer of the ``index``-th value of ``element`` (a string element has no index)."""
-    base = join_pointer(statement.pointer, element)
-    return base if isinstance(values, str) else join_pointer(base, index)
+def string_items(value: Any, pointer: str) -> Iterator[tuple[str, str]]:
+    """(string, pointer) of a raw element that is a string or an array of strings (a string
+    element has no index; other items are skipped)."""
+    if isinstance(value, str):
+        yield value, pointer
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            if isinstance(item, str):
+                yield item, join_pointer(pointer, i)
 
 
 def value_pointers(target: Target, statement: Statement,
                    element: str) -> Iterator[tuple[str, str]]:
     """(value, absolute pointer) of each string of a statement element in the raw data."""
     raw = _raw_at(target, statement.pointer)
-    if not isinstance(raw, dict):
-        return
-    value = raw.get(element)
-    base = join_pointer(statement.pointer, element)
-    if isinstance(value, str):
-        yield value, base
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            if isinstance(item, str):
-                yield item, join_pointer(base, i)
+    if isinstance(raw, dict):
+        yield from string_items(raw.get(element), join_pointer(statement.pointer, element))
+
+
+def element_values(target: Target, statement: Statement,
+                   elements: tuple[str, ...]) -> Iterator[tuple[str, str, str]]:
+    """(element, value, absolute pointer) of each string of several statement elements."""
+    for element in elements:
+        for value, pointer in value_pointers(target, statement, element):
+            yield element, value, pointer
 
 
 def clause_values(target: Target, pointer: str) -> Iterator[tuple[str, str]]:
@@ -105,10 +150,15 @@ def clause_values(target: Target, pointer: str) -> Iterator[tuple[str, str]]:
 def _raw_at(target: Target, pointer: str) -> Any:
     """The raw value at an absolute pointer (``None`` if it is not there)."""
     rel = pointer[len(target.pointer):] if pointer.startswith(target.pointer) else pointer
-    node: Any = target.data
-    if not rel:
+    return resolve_pointer(target.data, rel)
+
+
+def resolve_pointer(data: Any, pointer: str) -> Any:
+    """The value at a JSON pointer inside ``data`` (``None`` when absent)."""
+    node: Any = data
+    if not pointer:
         return node
-    for token in rel.split("/")[1:]:
+    for token in pointer.split("/")[1:]:
         token = token.replace("~1", "/").replace("~0", "~")
         if isinstance(node, dict):
             node = node.get(token)

@@ -34,6 +34,7 @@ from ...engine.explain import Decision
 from ...engine.request import Request
 from ...errors import PolicyEvalError
 from ...policyset import PolicySet
+from ._base import resolve_pointer
 
 if TYPE_CHECKING:
     from ..rule import Target
@@ -229,6 +230,11 @@ def policy_set(identity: Iterable[Policy | dict[str, Any]] = (), **kw: Any) -> P
         return None
 
 
+def statement_set(policy: Policy, statement: Statement) -> PolicySet | None:
+    """The policy set of ``statement`` alone (with the policy's Deny statements)."""
+    return policy_set([alone(policy, statement)])
+
+
 def describe(decision: Decision | None) -> str:
     return decision.decision if decision is not None else "not evaluated"
 
@@ -361,29 +367,13 @@ def relative(policy: Policy | None, pointer: str) -> str:
     return pointer
 
 
-def resolve(data: Any, pointer: str) -> Any:
-    """The value at a JSON pointer inside ``data`` (``None`` when absent)."""
-    if not pointer:
-        return data
-    cur = data
-    for token in pointer.lstrip("/").split("/"):
-        token = token.replace("~1", "/").replace("~0", "~")
-        if isinstance(cur, dict):
-            cur = cur.get(token)
-        elif isinstance(cur, list) and token.isdigit() and int(token) < len(cur):
-            cur = cur[int(token)]
-        else:
-            return None
-    return cur
-
-
 def element_pointer(target: Target, st: Statement, element: str, index: int | None = None) -> str:
     """Pointer of ``element`` (or its ``index``-th entry) of a statement, relative to the
     target; a single string element has no index."""
     base = relative(target.policy, st.pointer) + "/" + element
     if index is None:
         return base
-    raw = resolve(target.data, relative(target.policy, st.pointer) + "/" + element)
+    raw = resolve_pointer(target.data, base)
     return f"{base}/{index}" if isinstance(raw, list) else base
 
 
@@ -417,6 +407,18 @@ class RoleFacts:
     role_arn: str | None = None
     classic_flow: bool | None = None
     guests_allowed: bool | None = None
+
+    @property
+    def guest(self) -> bool:
+        """Do guests (unauthenticated identities) get this role?"""
+        return self.role_class in ("guest", "both")
+
+    def caller_context(self) -> dict[str, Any]:
+        """The context of a request made with this role: a Cognito session (a guest's on a
+        guest role) when the role is used through an identity pool, else the typical keys."""
+        if self.cognito:
+            return cognito_context(guest=self.guest)
+        return dict(TYPICAL_CONTEXT)
 
 
 def trust_policy_of(target: Target | None) -> Policy | None:

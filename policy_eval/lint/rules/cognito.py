@@ -26,9 +26,11 @@ from typing import Any
 from ...catalog import get_catalog
 from ...document.model import VERSION_2012, Policy, Statement
 from ...document.variables import Text, Variable
+from ...engine.explain import Decision
 from ...errors import PolicyEvalError, join_pointer
-from ..rule import Finding, Rule, Severity, Target, register
+from ..rule import Finding, Severity, Target, register
 from . import _probe as P
+from ._base import EvidenceRule
 
 __all__ = [
     "AmrMatchesOtherClass", "AmrWithoutForAnyValue", "AttributesWithoutSelect",
@@ -40,24 +42,27 @@ __all__ = [
 ]
 
 
-class _CognitoRule(Rule):
-    """Shared helpers of the family."""
+class _CognitoRule(EvidenceRule):
+    """A rule of the family (findings with their own severity and evidence)."""
 
-    def make(self, target: Target, pointer: str, message: str, *, severity: Severity | None = None,
-             security: float | None = None, evidence: dict[str, Any] | None = None,
-             fix: str | None = None) -> Finding:
-        """A finding whose severity and security severity may differ from the defaults."""
-        return Finding(self.code, self.name, message, severity or self.severity,
-                       target.location(pointer), fix,
-                       security if security is not None else self.security_severity, evidence)
+
+class _TrustRule(_CognitoRule):
+    """A rule on a role trust policy (parsed as ``trust``, so the engine can evaluate it)."""
+
+    kinds = ("trust",)
+
+    def check_policy(self, target: Target, policy: Policy) -> Iterator[Finding]:
+        trust = P.trust_policy_of(target)
+        if trust is not None:
+            yield from self.check_trust(target, trust)
+
+    def check_trust(self, target: Target,
+                    trust: Policy) -> Iterable[Finding]:  # pragma: no cover - abstract
+        raise NotImplementedError
 
 
 def _cognito_allows(target: Target) -> list[Statement]:
     return P.cognito_statements(target.policy) if target.policy is not None else []
-
-
-def _trust(target: Target) -> Policy | None:
-    return P.trust_policy_of(target)
 
 
 def _stmt_ptr(target: Target, st: Statement) -> str:
@@ -73,8 +78,22 @@ def _federated(st: Statement) -> str:
     return next(v for v in st.principal.values_of("Federated") if P.is_cognito_principal(v))
 
 
-def _statement_trust(trust: Policy, st: Statement) -> Policy:
-    return P.alone(trust, st, kind="trust")
+def _statement_pool(st: Statement) -> str:
+    """The first identity pool the statement pins ``aud`` to (else the probe pool)."""
+    return next(iter(P.statement_pool_ids(st)), P.PROBE_POOL_ID)
+
+
+def _assume_probe(trust: Policy, st: Statement, *, guest: bool,
+                  pool_id: str | None = None) -> tuple[Decision | None, dict[str, Any]]:
+    """Would STS accept a Cognito token (a guest's or a signed-in user's, of ``pool_id``;
+    by default the statement's own pool) with ``st`` as the trust policy's only Allow?
+    The engine's decision and the probe as evidence."""
+    principal = _federated(st)
+    d, ctx = P.trust_decision(P.alone(trust, st, kind="trust"), guest=guest,
+                              pool_id=_statement_pool(st) if pool_id is None else pool_id,
+                              principal=principal)
+    return d, P.request_evidence("sts:AssumeRoleWithWebIdentity", P.PROBE_ROLE_ARN, ctx, d,
+                                 principal)
 
 
 _POOL_ID_RE = re.compile(r"^[\w-]+:[0-9a-f-]+$")
@@ -84,7 +103,7 @@ _REGION_RE = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")
 # =========================================================================== trust policy
 
 @register
-class TrustWithoutAud(_CognitoRule):
+class TrustWithoutAud(_TrustRule):
     """Trust policy lets any identity pool assume the role (no ``aud`` condition).
 
     What it does
@@ -130,25 +149,18 @@ class TrustWithoutAud(_CognitoRule):
     summary = "Cognito trust policy has no aud condition: any identity pool can assume the role"
     severity = Severity.error
     security_severity = 9.3
-    kinds = ("trust",)
 
-    def check(self, target: Target) -> Iterator[Finding]:
-        trust = _trust(target)
-        if trust is None:
-            return
+    def check_trust(self, target: Target, trust: Policy) -> Iterator[Finding]:
         for st in _cognito_allows(target):
             positive = [c for c in _clauses(st, "aud") if not c.parsed_operator.base.negated]
             if positive:
                 continue
             principal = _federated(st)
-            single = _statement_trust(trust, st)
             evidence: dict[str, Any] = {"probes": []}
             accepted = False
             for guest in (False, True):
-                d, ctx = P.trust_decision(single, guest=guest, pool_id=P.FOREIGN_POOL_ID,
-                                          principal=principal)
-                evidence["probes"].append(P.request_evidence(
-                    "sts:AssumeRoleWithWebIdentity", P.PROBE_ROLE_ARN, ctx, d, principal))
+                d, probe = _assume_probe(trust, st, guest=guest, pool_id=P.FOREIGN_POOL_ID)
+                evidence["probes"].append(probe)
                 accepted = accepted or bool(d and d.allowed)
             message = (f"{st.label} trusts {principal} without a StringEquals condition on "
                        f"{P.key_prefix_for(principal)}:aud")
@@ -160,7 +172,7 @@ class TrustWithoutAud(_CognitoRule):
 
 
 @register
-class TrustWeakAud(_CognitoRule):
+class TrustWeakAud(_TrustRule):
     """``aud`` condition that does not pin concrete identity pool ids.
 
     What it does
@@ -207,14 +219,9 @@ class TrustWeakAud(_CognitoRule):
     summary = "aud condition uses wildcards, a set operator, IfExists or a malformed pool id"
     severity = Severity.warning
     security_severity = 7.5
-    kinds = ("trust",)
 
-    def check(self, target: Target) -> Iterator[Finding]:
-        trust = _trust(target)
-        if trust is None:
-            return
+    def check_trust(self, target: Target, trust: Policy) -> Iterator[Finding]:
         for st in _cognito_allows(target):
-            principal = _federated(st)
             for clause in _clauses(st, "aud"):
                 op = clause.parsed_operator
                 if op.base.negated:
@@ -235,10 +242,8 @@ class TrustWeakAud(_CognitoRule):
                     if wild:
                         fake = wild[0].replace("*", "ffff0000-aaaa-4bbb-8ccc-dddd")
                         fake = fake.replace("?", "f")
-                        d, ctx = P.trust_decision(_statement_trust(trust, st), guest=False,
-                                                  pool_id=fake, principal=principal)
-                        evidence = {"probe": P.request_evidence(
-                            "sts:AssumeRoleWithWebIdentity", P.PROBE_ROLE_ARN, ctx, d, principal)}
+                        d, probe = _assume_probe(trust, st, guest=False, pool_id=fake)
+                        evidence = {"probe": probe}
                         if d is not None and d.allowed:
                             problems[0] += f", which also accepts the pool {fake!r}"
                     yield self.make(target, ptr, f"{st.label}: the aud condition {clause.operator} "
@@ -257,7 +262,7 @@ class TrustWeakAud(_CognitoRule):
 
 
 @register
-class TrustWithoutAmr(_CognitoRule):
+class TrustWithoutAmr(_TrustRule):
     """Cognito trust policy without an ``amr`` condition.
 
     What it does
@@ -301,23 +306,16 @@ class TrustWithoutAmr(_CognitoRule):
     summary = "Cognito trust policy has no amr condition: guests and signed-in users share the role"
     severity = Severity.warning
     security_severity = 7.5
-    kinds = ("trust",)
 
-    def check(self, target: Target) -> Iterator[Finding]:
-        trust = _trust(target)
-        if trust is None:
-            return
+    def check_trust(self, target: Target, trust: Policy) -> Iterator[Finding]:
         for st in _cognito_allows(target):
             if _clauses(st, "amr"):
                 continue
             principal = _federated(st)
-            pool = next(iter(P.statement_pool_ids(st)), P.PROBE_POOL_ID)
-            single = _statement_trust(trust, st)
             probes, accepted = [], []
             for guest in (True, False):
-                d, ctx = P.trust_decision(single, guest=guest, pool_id=pool, principal=principal)
-                probes.append(P.request_evidence("sts:AssumeRoleWithWebIdentity",
-                                                 P.PROBE_ROLE_ARN, ctx, d, principal))
+                d, probe = _assume_probe(trust, st, guest=guest)
+                probes.append(probe)
                 if d is not None and d.allowed:
                     accepted.append("guest" if guest else "signed-in")
             msg = f"{st.label} has no condition on {P.key_prefix_for(principal)}:amr"
@@ -330,7 +328,7 @@ class TrustWithoutAmr(_CognitoRule):
 
 
 @register
-class AmrWithoutForAnyValue(_CognitoRule):
+class AmrWithoutForAnyValue(_TrustRule):
     """``amr`` tested without ``ForAnyValue:`` (or with ``ForAllValues:``).
 
     What it does
@@ -376,12 +374,9 @@ class AmrWithoutForAnyValue(_CognitoRule):
     summary = "amr (multivalued) tested without ForAnyValue: or with ForAllValues:"
     severity = Severity.error
     security_severity = 7.0
-    kinds = ("trust",)
 
-    def check(self, target: Target) -> Iterator[Finding]:
-        trust = _trust(target)
-        if trust is None or target.policy is None:
-            return
+    def check_trust(self, target: Target, trust: Policy) -> Iterator[Finding]:
+        assert target.policy is not None
         for st in target.policy.statements:
             for clause in _clauses(st, "amr"):
                 op = clause.parsed_operator
@@ -389,12 +384,7 @@ class AmrWithoutForAnyValue(_CognitoRule):
                     continue
                 evidence = None
                 if st.effect == "Allow" and st in _cognito_allows(target):
-                    principal = _federated(st)
-                    pool = next(iter(P.statement_pool_ids(st)), P.PROBE_POOL_ID)
-                    d, ctx = P.trust_decision(_statement_trust(trust, st), guest=False,
-                                              pool_id=pool, principal=principal)
-                    evidence = {"signed_in_token": P.request_evidence(
-                        "sts:AssumeRoleWithWebIdentity", P.PROBE_ROLE_ARN, ctx, d, principal)}
+                    evidence = {"signed_in_token": _assume_probe(trust, st, guest=False)[1]}
                 what = ("ForAllValues: requires every amr entry to match (a signed-in token "
                         "also carries its provider) and holds when amr is absent"
                         if op.set_qualifier == "ForAllValues" else
@@ -406,7 +396,7 @@ class AmrWithoutForAnyValue(_CognitoRule):
 
 
 @register
-class AmrMatchesOtherClass(_CognitoRule):
+class AmrMatchesOtherClass(_TrustRule):
     """``amr`` condition also admits the other class of identity (guest vs signed-in).
 
     What it does
@@ -451,12 +441,8 @@ class AmrMatchesOtherClass(_CognitoRule):
     summary = "amr condition admits guests on a signed-in role (or the reverse)"
     severity = Severity.error
     security_severity = 9.1
-    kinds = ("trust",)
 
-    def check(self, target: Target) -> Iterator[Finding]:
-        trust = _trust(target)
-        if trust is None:
-            return
+    def check_trust(self, target: Target, trust: Policy) -> Iterator[Finding]:
         role = P.role_link(target)
         expected: str | None = None
         why = ""
@@ -478,16 +464,12 @@ class AmrMatchesOtherClass(_CognitoRule):
         for st in _cognito_allows(target):
             if not _clauses(st, "amr"):
                 continue
-            principal = _federated(st)
-            pool = next(iter(P.statement_pool_ids(st)), P.PROBE_POOL_ID)
-            single = _statement_trust(trust, st)
             results = {}
             probes = []
             for guest in (True, False):
-                d, ctx = P.trust_decision(single, guest=guest, pool_id=pool, principal=principal)
+                d, probe = _assume_probe(trust, st, guest=guest)
                 results[guest] = bool(d and d.allowed)
-                probes.append(P.request_evidence("sts:AssumeRoleWithWebIdentity",
-                                                 P.PROBE_ROLE_ARN, ctx, d, principal))
+                probes.append(probe)
             msg = None
             if results[True] and results[False]:
                 msg = f"{st.label}: the amr condition accepts both guest and signed-in tokens"
@@ -555,7 +537,7 @@ class TrustWrongAction(_CognitoRule):
     severity = Severity.error
     kinds = ("trust",)
 
-    def check(self, target: Target) -> Iterator[Finding]:
+    def check_policy(self, target: Target, policy: Policy) -> Iterator[Finding]:
         for st in _cognito_allows(target):
             element = "Action" if st.actions is not None else "NotAction"
             ptr = P.element_pointer(target, st, element)
@@ -586,13 +568,25 @@ _SENSITIVE_SERVICES = ("iam", "sts", "cognito-identity", "cognito-idp", "organiz
 _WRITE_LEVELS = ("Write", "Permissions management", "Tagging")
 
 
+class _GuestRule(_CognitoRule):
+    """A rule on the permission policy of an identity pool's guest role (nothing when the
+    role is not known to be the guest role)."""
+
+    kinds = ("identity",)
+
+    def check_policy(self, target: Target, policy: Policy) -> Iterator[Finding]:
+        facts = P.role_facts(target)
+        if facts.guest:
+            yield from self.check_guest(target, policy, facts)
+
+    def check_guest(self, target: Target, policy: Policy,
+                    facts: P.RoleFacts) -> Iterable[Finding]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
 def _guest_context(facts: P.RoleFacts) -> dict[str, Any]:
     pool = facts.trust.pool_ids[0] if facts.trust and facts.trust.pool_ids else P.PROBE_POOL_ID
     return P.cognito_context(P.IDENTITY_A, guest=True, pool_id=pool)
-
-
-def _is_guest(facts: P.RoleFacts) -> bool:
-    return facts.role_class in ("guest", "both")
 
 
 def _own_resources(st: Statement, action: str, ctx: dict[str, Any],
@@ -617,7 +611,7 @@ def _own_resources(st: Statement, action: str, ctx: dict[str, Any],
 
 
 @register
-class GuestRoleTooBroad(_CognitoRule):
+class GuestRoleTooBroad(_GuestRule):
     """Guest (unauthenticated) role grants more than read-only access to scoped resources.
 
     What it does
@@ -662,21 +656,15 @@ class GuestRoleTooBroad(_CognitoRule):
     summary = "guest role grants writes, sensitive services or access to any resource"
     severity = Severity.error
     security_severity = 9.1
-    kinds = ("identity",)
 
-    def check(self, target: Target) -> Iterator[Finding]:
-        policy = target.policy
-        if policy is None:
-            return
-        facts = P.role_facts(target)
-        if not _is_guest(facts):
-            return
+    def check_guest(self, target: Target, policy: Policy,
+                    facts: P.RoleFacts) -> Iterator[Finding]:
         ctx = _guest_context(facts)
         for st in policy.statements:
             if st.effect != "Allow":
                 continue
             try:
-                ps = P.policy_set([P.alone(policy, st)])
+                ps = P.statement_set(policy, st)
             except PolicyEvalError:
                 continue
             if ps is None:
@@ -747,7 +735,7 @@ class GuestRoleTooBroad(_CognitoRule):
 
 
 @register
-class GuestOutsideScopeDown(_CognitoRule):
+class GuestOutsideScopeDown(_GuestRule):
     """Guest role grants actions the enhanced-flow scope-down removes.
 
     What it does
@@ -791,15 +779,9 @@ class GuestOutsideScopeDown(_CognitoRule):
     summary = "guest role grants actions outside the enhanced-flow scope-down"
     severity = Severity.warning
     security_severity = 5.0
-    kinds = ("identity",)
 
-    def check(self, target: Target) -> Iterator[Finding]:
-        policy = target.policy
-        if policy is None:
-            return
-        facts = P.role_facts(target)
-        if not _is_guest(facts):
-            return
+    def check_guest(self, target: Target, policy: Policy,
+                    facts: P.RoleFacts) -> Iterator[Finding]:
         session = _scope_down()
         if not session:
             return
@@ -924,17 +906,14 @@ class RoleCanAdministerPool(_CognitoRule):
     security_severity = 9.4
     kinds = ("identity",)
 
-    def check(self, target: Target) -> Iterator[Finding]:
-        policy = target.policy
-        if policy is None:
-            return
+    def check_policy(self, target: Target, policy: Policy) -> Iterator[Finding]:
         facts = P.role_facts(target)
         if not facts.cognito:
             return
         ps = P.policy_set([policy])
         if ps is None:
             return
-        ctx = P.cognito_context(guest=_is_guest(facts))
+        ctx = P.cognito_context(guest=facts.guest)
         by_statement: dict[str, tuple[Statement, list[str], list[dict[str, Any]]]] = {}
         for st in policy.statements:
             if st.effect != "Allow":
@@ -1014,9 +993,8 @@ class VariablesWithoutVersion(_CognitoRule):
     security_severity = 6.0
     kinds = ("identity", "resource", "boundary", "session", "scp", "rcp")
 
-    def check(self, target: Target) -> Iterator[Finding]:
-        policy = target.policy
-        if policy is None or policy.version == VERSION_2012:
+    def check_policy(self, target: Target, policy: Policy) -> Iterator[Finding]:
+        if policy.version == VERSION_2012:
             return
         for st in policy.statements:
             found = next(_strings_with_variables(st), None)
@@ -1031,7 +1009,7 @@ class VariablesWithoutVersion(_CognitoRule):
                 if acts:
                     ctx = P.cognito_context()
                     res = P.instantiate(text, {k: v for k, v in ctx.items() if isinstance(v, str)})
-                    ps = P.policy_set([P.alone(policy, st)])
+                    ps = P.statement_set(policy, st)
                     if ps is not None and res.startswith("arn:"):
                         d = P.decide(ps, acts[0], res, ctx)
                         evidence = {"own_resource": P.request_evidence(
@@ -1146,9 +1124,8 @@ class UndelimitedIdentityPath(_CognitoRule):
     security_severity = 7.5
     kinds = ("identity", "resource", "boundary", "session")
 
-    def check(self, target: Target) -> Iterator[Finding]:
-        policy = target.policy
-        if policy is None or not policy.variables_enabled:
+    def check_policy(self, target: Target, policy: Policy) -> Iterator[Finding]:
+        if not policy.variables_enabled:
             return
         for st in policy.statements:
             if st.effect != "Allow":
@@ -1198,7 +1175,7 @@ class UndelimitedIdentityPath(_CognitoRule):
         values_b[var.key] = b_val
         fill = "x/notes.txt" if fixed else "/notes.txt"
         reached = P.instantiate(text, values_b, fill=fill)
-        ps = P.policy_set([P.alone(policy, st)])
+        ps = P.statement_set(policy, st)
         if ps is None or not st.actions:
             return None
         actions = P.expand(st.actions)
@@ -1267,9 +1244,8 @@ class UnknownVariable(_CognitoRule):
     severity = Severity.error
     kinds = ("identity", "resource", "boundary", "session", "scp", "rcp")
 
-    def check(self, target: Target) -> Iterator[Finding]:
-        policy = target.policy
-        if policy is None or not policy.variables_enabled:
+    def check_policy(self, target: Target, policy: Policy) -> Iterator[Finding]:
+        if not policy.variables_enabled:
             return
         cat = get_catalog()
         facts: P.RoleFacts | None = None
@@ -1434,19 +1410,16 @@ class ListBucketWithoutIdentityPrefix(_CognitoRule):
     security_severity = 7.5
     kinds = ("identity",)
 
-    def check(self, target: Target) -> Iterator[Finding]:
-        policy = target.policy
-        if policy is None:
-            return
+    def check_policy(self, target: Target, policy: Policy) -> Iterator[Finding]:
         buckets = _per_identity_buckets(P.role_policies(target))
         if not buckets:
             return
         facts = P.role_facts(target)
-        ctx = P.cognito_context(guest=_is_guest(facts))
+        ctx = P.cognito_context(guest=facts.guest)
         for st in policy.statements:
             if st.effect != "Allow" or "s3:ListBucket" not in P.statement_actions(st):
                 continue
-            ps = P.policy_set([P.alone(policy, st)])
+            ps = P.statement_set(policy, st)
             if ps is None:
                 continue
             for bucket, prefix in buckets.items():
@@ -1527,10 +1500,7 @@ class LeadingKeysOperator(_CognitoRule):
     security_severity = 9.1
     kinds = ("identity", "resource", "boundary", "session")
 
-    def check(self, target: Target) -> Iterator[Finding]:
-        policy = target.policy
-        if policy is None:
-            return
+    def check_policy(self, target: Target, policy: Policy) -> Iterator[Finding]:
         for st in policy.statements:
             for clause in st.conditions:
                 if clause.folded_key != "dynamodb:leadingkeys":
@@ -1561,7 +1531,7 @@ class LeadingKeysOperator(_CognitoRule):
         ctx = P.cognito_context()
         ctx.update(_leading_key_values(clause, "A"))
         own = _own_resources(st, action, ctx, policy.variables_enabled)
-        ps = P.policy_set([P.alone(policy, st)])
+        ps = P.statement_set(policy, st)
         if not own or ps is None:
             return None
         keys_a = [P.instantiate(v, ctx) for v in clause.values[:1]]
@@ -1620,10 +1590,7 @@ class VacuousForAllValues(_CognitoRule):
     security_severity = 9.1
     kinds = ("identity", "boundary", "session")
 
-    def check(self, target: Target) -> Iterator[Finding]:
-        policy = target.policy
-        if policy is None:
-            return
+    def check_policy(self, target: Target, policy: Policy) -> Iterator[Finding]:
         cat = get_catalog()
         for st in policy.statements:
             if st.effect != "Allow":
@@ -1642,7 +1609,7 @@ class VacuousForAllValues(_CognitoRule):
                     keyless.append(action)
             if not keyless:
                 continue
-            ps = P.policy_set([P.alone(policy, st)])
+            ps = P.statement_set(policy, st)
             if ps is None:
                 continue
             ctx = P.cognito_context()
@@ -1727,10 +1694,7 @@ class AttributesWithoutSelect(_CognitoRule):
     security_severity = 7.0
     kinds = ("identity", "boundary", "session")
 
-    def check(self, target: Target) -> Iterator[Finding]:
-        policy = target.policy
-        if policy is None:
-            return
+    def check_policy(self, target: Target, policy: Policy) -> Iterator[Finding]:
         for st in policy.statements:
             if st.effect != "Allow":
                 continue
@@ -1747,7 +1711,7 @@ class AttributesWithoutSelect(_CognitoRule):
             if select_ok:
                 continue
             evidence = None
-            ps = P.policy_set([P.alone(policy, st)])
+            ps = P.statement_set(policy, st)
             action = "dynamodb:Query" if "dynamodb:Query" in reads else reads[0]
             ctx = P.cognito_context()
             for c in st.conditions:
@@ -1875,10 +1839,7 @@ class IsolationMadeMoot(_CognitoRule):
     security_severity = 7.5
     kinds = ("identity",)
 
-    def check(self, target: Target) -> Iterator[Finding]:
-        policy = target.policy
-        if policy is None:
-            return
+    def check_policy(self, target: Target, policy: Policy) -> Iterator[Finding]:
         probes = []
         for t in P.role_policies(target):
             pol = t.policy
@@ -1986,12 +1947,9 @@ class TrustPermissionMismatch(_CognitoRule):
     security_severity = 7.0
     kinds = ("trust", "identity")
 
-    def check(self, target: Target) -> Iterator[Finding]:
-        policy = target.policy
-        if policy is None:
-            return
+    def check_policy(self, target: Target, policy: Policy) -> Iterator[Finding]:
         if target.kind == "trust":
-            trust = _trust(target)
+            trust = P.trust_policy_of(target)
             if trust is None:
                 return
             facts = P.analyse_trust(trust)

@@ -22,8 +22,9 @@ from typing import Any, ClassVar
 from ...catalog import get_catalog
 from ...document.model import Policy, Statement
 from ...errors import PolicyEvalError
-from ..rule import Finding, Rule, Severity, Target, register
+from ..rule import Finding, Severity, Target, register
 from . import _probe as P
+from ._base import EvidenceRule
 
 __all__ = ["CredentialsExposure", "DataExfiltration", "FullAdmin", "PassRoleUnscoped",
            "PassRoleWithoutPassedToService", "PermissionsManagement", "PrivilegeEscalation",
@@ -107,24 +108,8 @@ _ADMIN_PROBES = ("iam:CreateUser", "ec2:RunInstances", "s3:PutBucketPolicy",
 _PASSED_TO = ("ec2.amazonaws.com", "lambda.amazonaws.com")
 
 
-class _SecurityRule(Rule):
+class _SecurityRule(EvidenceRule):
     kinds: ClassVar[tuple[str, ...]] = ("identity",)
-
-    def make(self, target: Target, pointer: str, message: str, *,
-             severity: Severity | None = None, security: float | None = None,
-             evidence: dict[str, Any] | None = None, fix: str | None = None) -> Finding:
-        return Finding(self.code, self.name, message, severity or self.severity,
-                       target.location(pointer), fix,
-                       security if security is not None else self.security_severity, evidence)
-
-
-def _caller_context(target: Target) -> dict[str, Any]:
-    """The context of the policy's holder: a Cognito session when the role is used
-    through an identity pool, else an ordinary signed request."""
-    facts = P.role_facts(target)
-    if facts.cognito:
-        return P.cognito_context(guest=facts.role_class in ("guest", "both"))
-    return dict(P.TYPICAL_CONTEXT)
 
 
 def _known(actions: Iterable[str]) -> list[str]:
@@ -188,7 +173,7 @@ def _probe_for(target: Target) -> _Probe:
     assert target.policy is not None
     facts = P.role_facts(target)
     return _cached_probe(target.policy, facts.cognito,
-                         facts.cognito and facts.role_class in ("guest", "both"))
+                         facts.cognito and facts.guest)
 
 
 def _candidates(policy: Policy, wanted: Iterable[str]) -> list[str]:
@@ -264,13 +249,11 @@ class PrivilegeEscalation(_SecurityRule):
     severity = Severity.error
     security_severity = 8.8
 
-    def check(self, target: Target) -> Iterator[Finding]:
-        if target.policy is None:
-            return
+    def check_policy(self, target: Target, policy: Policy) -> Iterator[Finding]:
         probe = _probe_for(target)
         if probe.ps is None:
             return
-        covered = set(_candidates(target.policy, {a for _, acts, _ in ESCALATION_METHODS
+        covered = set(_candidates(policy, {a for _, acts, _ in ESCALATION_METHODS
                                                   for a in acts}))
         hits: list[tuple[str, dict[str, Any]]] = []
         for name, actions, passed_to in ESCALATION_METHODS:
@@ -286,7 +269,7 @@ class PrivilegeEscalation(_SecurityRule):
                 key = next((ev for ev in proofs if ev["action"] != "iam:PassRole"), proofs[0])
                 hits.append((name, {**key, "method": name, "actions": list(actions)}))
         for st, methods, evidence in _group_by_statement(target, probe, hits).values():
-            yield self.make(target, P.relative(target.policy, st.pointer),
+            yield self.make(target, P.relative(policy, st.pointer),
                             f"{st.label} allows privilege escalation ({_shown(methods)}); "
                             "the engine allows every action of the method on resources the "
                             "policy does not name", evidence={"methods": evidence},
@@ -336,9 +319,7 @@ class FullAdmin(_SecurityRule):
     severity = Severity.error
     security_severity = 9.0
 
-    def check(self, target: Target) -> Iterator[Finding]:
-        if target.policy is None:
-            return
+    def check_policy(self, target: Target, policy: Policy) -> Iterator[Finding]:
         probe = _probe_for(target)
         if probe.ps is None:
             return
@@ -348,16 +329,16 @@ class FullAdmin(_SecurityRule):
             if not ok:
                 return
             evidence.append(ev)
-        st = probe.statement_of(evidence[0]) or target.policy.statements[0]
+        st = probe.statement_of(evidence[0]) or policy.statements[0]
         facts = P.role_facts(target)
         msg = f"{st.label} grants administrator access: {_shown(list(_ADMIN_PROBES), 3)} are " \
               "all allowed on resources the policy does not name"
         security = None
         if facts.cognito:
-            who = "every guest" if facts.role_class in ("guest", "both") else "every app user"
+            who = "every guest" if facts.guest else "every app user"
             msg += f"; the role is used through an identity pool, so {who} is an administrator"
             security = 10.0
-        yield self.make(target, P.relative(target.policy, st.pointer), msg, security=security,
+        yield self.make(target, P.relative(policy, st.pointer), msg, security=security,
                         evidence={"probes": evidence},
                         fix="grant the actions the workload needs on its own resources")
 
@@ -400,8 +381,8 @@ class PassRoleUnscoped(_SecurityRule):
     severity = Severity.warning
     security_severity = 7.5
 
-    def check(self, target: Target) -> Iterator[Finding]:
-        if target.policy is None or not _candidates(target.policy, ["iam:PassRole"]):
+    def check_policy(self, target: Target, policy: Policy) -> Iterator[Finding]:
+        if not _candidates(policy, ["iam:PassRole"]):
             return
         probe = _probe_for(target)
         for service in _PASSED_TO:
@@ -409,7 +390,7 @@ class PassRoleUnscoped(_SecurityRule):
             if ok:
                 st = probe.statement_of(ev)
                 assert st is not None
-                yield self.make(target, P.relative(target.policy, st.pointer),
+                yield self.make(target, P.relative(policy, st.pointer),
                                 f"{st.label} allows iam:PassRole on any role (the engine "
                                 f"allows passing {ev['resource']} to {service})",
                                 evidence={"probe": ev},
@@ -454,15 +435,12 @@ class PassRoleWithoutPassedToService(_SecurityRule):
     severity = Severity.warning
     security_severity = 5.0
 
-    def check(self, target: Target) -> Iterator[Finding]:
-        policy = target.policy
-        if policy is None:
-            return
-        base = _caller_context(target)
+    def check_policy(self, target: Target, policy: Policy) -> Iterator[Finding]:
+        base = P.role_facts(target).caller_context()
         for st in policy.statements:
             if st.effect != "Allow" or "iam:PassRole" not in P.statement_actions(st):
                 continue
-            ps = P.policy_set([P.alone(policy, st)])
+            ps = P.statement_set(policy, st)
             if ps is None:
                 continue
             values = {k: v for k, v in base.items() if isinstance(v, str)}
@@ -500,10 +478,8 @@ class _ListRule(_SecurityRule):
         # load a dozen services' data for a policy that grants none of them
         return _known(_candidates(policy, self.actions))
 
-    def check(self, target: Target) -> Iterator[Finding]:
-        if target.policy is None:
-            return
-        wanted = self.wanted(target.policy)
+    def check_policy(self, target: Target, policy: Policy) -> Iterator[Finding]:
+        wanted = self.wanted(policy)
         if not wanted:
             return
         probe = _probe_for(target)
@@ -513,7 +489,7 @@ class _ListRule(_SecurityRule):
             if ok:
                 hits.append((action, ev))
         for st, actions, evidence in _group_by_statement(target, probe, hits).values():
-            yield self.make(target, P.relative(target.policy, st.pointer),
+            yield self.make(target, P.relative(policy, st.pointer),
                             f"{st.label} allows {self.what} on resources it does not name: "
                             f"{_shown(sorted(actions))}", evidence={"probes": evidence},
                             fix="scope these actions to named resources")
@@ -694,10 +670,7 @@ class PublicAccess(_SecurityRule):
 
     _STRANGER = "arn:aws:sts::999988887777:assumed-role/Stranger/session"
 
-    def check(self, target: Target) -> Iterator[Finding]:
-        policy = target.policy
-        if policy is None:
-            return
+    def check_policy(self, target: Target, policy: Policy) -> Iterator[Finding]:
         kind = "trust" if target.kind == "trust" else "resource"
         try:
             resource_policy = P.as_kind(policy, kind)
