@@ -12,15 +12,22 @@ from collections.abc import Iterator
 from ...catalog import get_catalog
 from ...document.model import Policy, Statement
 from ..rule import Finding, Severity, Target, register
-from ._base import PERMISSION_KINDS, StatementRule, did_you_mean, hint, is_allow, value_pointers
+from ._base import (
+    PERMISSION_KINDS,
+    StatementRule,
+    did_you_mean,
+    element_values,
+    hint,
+    is_allow,
+    value_pointers,
+)
 
 
 def _action_values(target: Target, statement: Statement) -> Iterator[tuple[str, str, str]]:
     """(element, value, pointer) of Action and NotAction values without variables."""
-    for element in ("Action", "NotAction"):
-        for value, pointer in value_pointers(target, statement, element):
-            if "${" not in value:
-                yield element, value, pointer
+    for element, value, pointer in element_values(target, statement, ("Action", "NotAction")):
+        if "${" not in value:
+            yield element, value, pointer
 
 
 def _split(value: str) -> tuple[str, str] | None:

@@ -20,6 +20,7 @@ from ...document.operators import OPERATORS
 from ...errors import PolicyEvalError
 from ..rule import Finding, Severity, Target, register
 from ._base import (
+    ClauseRule,
     ParseErrorRule,
     StatementRule,
     clause_values,
@@ -163,7 +164,7 @@ def _statement_action_names(statement: Statement) -> list[str] | None:
 
 
 @register
-class UnknownConditionKey(StatementRule):
+class UnknownConditionKey(ClauseRule):
     """What it does
     ------------
     Reports a condition key that is not a global key, not a key of any service in the AWS
@@ -199,39 +200,38 @@ class UnknownConditionKey(StatementRule):
     summary = "A condition key that no service and no identity provider defines"
     severity = Severity.error
 
-    def check_statement(self, target: Target, policy: Policy,
-                        statement: Statement) -> Iterator[Finding]:
+    def check_clause(self, target: Target, statement: Statement,
+                     clause: ConditionClause) -> Iterator[Finding]:
         catalog = get_catalog()
-        for clause in statement.conditions:
-            key = clause.key
-            if catalog.condition_key(key) is not None:
-                continue
-            prefix, sep, _ = key.partition(":")
-            at = clause.pointer
-            if not sep or not prefix:
-                yield self.finding_at(target, at, f"condition key {key!r} has no prefix "
-                                      "(expected prefix:name, e.g. aws:SourceIp)", key=True)
-                continue
-            low = prefix.lower()
-            cognito_like = did_you_mean(low, ["cognito-identity.amazonaws.com"], 0.8)
-            if ("." in low or "/" in low) and not (cognito_like and
-                                                    low != "cognito-identity.amazonaws.com"):
-                continue  # a web-identity/OIDC provider key (token.actions...:sub)
-            if low == "aws":
-                guess = did_you_mean(key, _global_keys(), 0.7)
-            elif cognito_like and low != "cognito-identity.amazonaws.com":
-                guess = "cognito-identity.amazonaws.com:" + key.partition(":")[2]
-            else:
-                names = _statement_action_names(statement) or []
-                candidates = {k for a in names[:200] for k in
-                              catalog.condition_keys_for_action(a)}
-                guess = did_you_mean(key, candidates, 0.7)
-            what = "global condition key" if low == "aws" else "condition key"
-            if low not in ("aws", "saml") and not catalog.service_exists(low) \
-                    and not cognito_like:
-                what += f" (no service has the prefix {prefix!r})"
-            yield self.finding_at(target, at, f"unknown {what} {key!r}{hint(guess)}",
-                                  key=True, fix=f"use {guess}" if guess else None)
+        key = clause.key
+        if catalog.condition_key(key) is not None:
+            return
+        prefix, sep, _ = key.partition(":")
+        at = clause.pointer
+        if not sep or not prefix:
+            yield self.finding_at(target, at, f"condition key {key!r} has no prefix "
+                                  "(expected prefix:name, e.g. aws:SourceIp)", key=True)
+            return
+        low = prefix.lower()
+        cognito_like = did_you_mean(low, ["cognito-identity.amazonaws.com"], 0.8)
+        if ("." in low or "/" in low) and not (cognito_like and
+                                                low != "cognito-identity.amazonaws.com"):
+            return  # a web-identity/OIDC provider key (token.actions...:sub)
+        if low == "aws":
+            guess = did_you_mean(key, _global_keys(), 0.7)
+        elif cognito_like and low != "cognito-identity.amazonaws.com":
+            guess = "cognito-identity.amazonaws.com:" + key.partition(":")[2]
+        else:
+            names = _statement_action_names(statement) or []
+            candidates = {k for a in names[:200] for k in
+                          catalog.condition_keys_for_action(a)}
+            guess = did_you_mean(key, candidates, 0.7)
+        what = "global condition key" if low == "aws" else "condition key"
+        if low not in ("aws", "saml") and not catalog.service_exists(low) \
+                and not cognito_like:
+            what += f" (no service has the prefix {prefix!r})"
+        yield self.finding_at(target, at, f"unknown {what} {key!r}{hint(guess)}",
+                              key=True, fix=f"use {guess}" if guess else None)
 
 
 @register
@@ -308,7 +308,7 @@ _COMPATIBLE = {
 
 
 @register
-class OperatorTypeMismatch(StatementRule):
+class OperatorTypeMismatch(ClauseRule):
     """What it does
     ------------
     Reports an operator whose type does not fit the key's type: ``StringEquals`` on
@@ -344,32 +344,31 @@ class OperatorTypeMismatch(StatementRule):
     summary = "Condition operator type does not fit the key type (StringEquals on an IP)"
     severity = Severity.warning
 
-    def check_statement(self, target: Target, policy: Policy,
-                        statement: Statement) -> Iterator[Finding]:
-        for clause in statement.conditions:
-            op = clause.parsed_operator
-            if op.base.family == "Null":
-                continue
-            info = _key_info(clause.key)
-            if info is None:
-                continue
-            key_type = info.base_type
-            op_type = op.base.value_type
-            if (op_type, key_type) in _COMPATIBLE or op_type == key_type:
-                continue
-            if any(t.removeprefix("ArrayOf") == op_type for t in info.also_types):
-                continue
-            if key_type not in ("String", "ARN", "Numeric", "Date", "Bool", "Binary",
-                                "IPAddress"):
-                continue
-            suggestion = {"ARN": "ArnLike", "IPAddress": "IpAddress", "Bool": "Bool",
-                          "String": "StringEquals", "Numeric": "NumericEquals",
-                          "Date": "DateLessThan", "Binary": "BinaryEquals"}[key_type]
-            yield self.finding_at(target, clause.pointer,
-                                  f"{op.canonical} compares {clause.key} as {op_type}, but "
-                                  f"the key is of type {key_type}", key=True,
-                                  fix=f"use an operator for {key_type} values, e.g. "
-                                      f"{suggestion}")
+    def check_clause(self, target: Target, statement: Statement,
+                     clause: ConditionClause) -> Iterator[Finding]:
+        op = clause.parsed_operator
+        if op.base.family == "Null":
+            return
+        info = _key_info(clause.key)
+        if info is None:
+            return
+        key_type = info.base_type
+        op_type = op.base.value_type
+        if (op_type, key_type) in _COMPATIBLE or op_type == key_type:
+            return
+        if any(t.removeprefix("ArrayOf") == op_type for t in info.also_types):
+            return
+        if key_type not in ("String", "ARN", "Numeric", "Date", "Bool", "Binary",
+                            "IPAddress"):
+            return
+        suggestion = {"ARN": "ArnLike", "IPAddress": "IpAddress", "Bool": "Bool",
+                      "String": "StringEquals", "Numeric": "NumericEquals",
+                      "Date": "DateLessThan", "Binary": "BinaryEquals"}[key_type]
+        yield self.finding_at(target, clause.pointer,
+                              f"{op.canonical} compares {clause.key} as {op_type}, but "
+                              f"the key is of type {key_type}", key=True,
+                              fix=f"use an operator for {key_type} values, e.g. "
+                                  f"{suggestion}")
 
 
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?)?)?$")
@@ -408,7 +407,7 @@ def value_problem(family: str, key: str, value: str, like: bool) -> str | None:
 
 
 @register
-class MalformedConditionValue(StatementRule):
+class MalformedConditionValue(ClauseRule):
     """What it does
     ------------
     Reports a condition value that the operator cannot read: a date that is not ISO 8601
@@ -444,22 +443,21 @@ class MalformedConditionValue(StatementRule):
     summary = "A condition value the operator cannot read (bad date, IP, number, boolean)"
     severity = Severity.error
 
-    def check_statement(self, target: Target, policy: Policy,
-                        statement: Statement) -> Iterator[Finding]:
-        for clause in statement.conditions:
-            op = clause.parsed_operator
-            if op.base.family == "Null":
-                continue
-            like = op.base.wildcards
-            for value, pointer in clause_values(target, clause.pointer):
-                problem = value_problem(op.base.family, clause.key, value, like)
-                if problem:
-                    yield self.finding_at(target, pointer,
-                                          f"{op.canonical} {clause.key}: {problem}")
+    def check_clause(self, target: Target, statement: Statement,
+                     clause: ConditionClause) -> Iterator[Finding]:
+        op = clause.parsed_operator
+        if op.base.family == "Null":
+            return
+        like = op.base.wildcards
+        for value, pointer in clause_values(target, clause.pointer):
+            problem = value_problem(op.base.family, clause.key, value, like)
+            if problem:
+                yield self.finding_at(target, pointer,
+                                      f"{op.canonical} {clause.key}: {problem}")
 
 
 @register
-class WildcardWithoutLike(StatementRule):
+class WildcardWithoutLike(ClauseRule):
     """What it does
     ------------
     Reports ``*`` or ``?`` in the value of ``StringEquals``, ``StringNotEquals`` or their
@@ -494,23 +492,22 @@ class WildcardWithoutLike(StatementRule):
     summary = "* or ? in a StringEquals value (compared literally)"
     severity = Severity.warning
 
-    def check_statement(self, target: Target, policy: Policy,
-                        statement: Statement) -> Iterator[Finding]:
-        for clause in statement.conditions:
-            op = clause.parsed_operator
-            if op.base.family != "String" or op.base.wildcards:
-                continue
-            for value, pointer in clause_values(target, clause.pointer):
-                bare = strip_variables(value)
-                if "*" in bare or "?" in bare:
-                    like = op.canonical.replace("Equals", "Like").replace("IgnoreCase", "")
-                    yield self.finding_at(target, pointer,
-                                          f"{op.canonical} compares {value!r} literally; the "
-                                          "* or ? is not a wildcard", fix=f"use {like}")
+    def check_clause(self, target: Target, statement: Statement,
+                     clause: ConditionClause) -> Iterator[Finding]:
+        op = clause.parsed_operator
+        if op.base.family != "String" or op.base.wildcards:
+            return
+        for value, pointer in clause_values(target, clause.pointer):
+            bare = strip_variables(value)
+            if "*" in bare or "?" in bare:
+                like = op.canonical.replace("Equals", "Like").replace("IgnoreCase", "")
+                yield self.finding_at(target, pointer,
+                                      f"{op.canonical} compares {value!r} literally; the "
+                                      "* or ? is not a wildcard", fix=f"use {like}")
 
 
 @register
-class NullMisuse(StatementRule):
+class NullMisuse(ClauseRule):
     """What it does
     ------------
     Reports a ``Null`` condition whose value is not ``true`` or ``false``, and ``Null``
@@ -554,22 +551,21 @@ class NullMisuse(StatementRule):
                               "use Null alone", None)
         yield from super().check(target)
 
-    def check_statement(self, target: Target, policy: Policy,
-                        statement: Statement) -> Iterator[Finding]:
-        for clause in statement.conditions:
-            if clause.parsed_operator.base.family != "Null":
-                continue
-            for value, pointer in clause_values(target, clause.pointer):
-                if value.lower() not in ("true", "false"):
-                    yield self.finding_at(target, pointer,
-                                          f"Null {clause.key}: {value!r} is not true (key "
-                                          "absent) or false (key present)",
-                                          fix="use true or false; compare values with a String "
-                                              "operator")
+    def check_clause(self, target: Target, statement: Statement,
+                     clause: ConditionClause) -> Iterator[Finding]:
+        if clause.parsed_operator.base.family != "Null":
+            return
+        for value, pointer in clause_values(target, clause.pointer):
+            if value.lower() not in ("true", "false"):
+                yield self.finding_at(target, pointer,
+                                      f"Null {clause.key}: {value!r} is not true (key "
+                                      "absent) or false (key present)",
+                                      fix="use true or false; compare values with a String "
+                                          "operator")
 
 
 @register
-class SetOperatorOnSingleValuedKey(StatementRule):
+class SetOperatorOnSingleValuedKey(ClauseRule):
     """What it does
     ------------
     Reports ``ForAllValues:`` or ``ForAnyValue:`` on a key that holds one value
@@ -607,26 +603,25 @@ class SetOperatorOnSingleValuedKey(StatementRule):
     severity = Severity.warning
     security_severity = 5.0
 
-    def check_statement(self, target: Target, policy: Policy,
-                        statement: Statement) -> Iterator[Finding]:
-        for clause in statement.conditions:
-            op = clause.parsed_operator
-            if op.set_qualifier is None or _cognito_owned(clause.key):
-                continue
-            info = _key_info(clause.key)
-            if info is None or info.multivalued:
-                continue
-            vacuous = " (and is true when the key is absent)" \
-                if op.set_qualifier == "ForAllValues" else ""
-            plain = op.canonical.split(":", 1)[1]
-            yield self.finding_at(target, clause.pointer,
-                                  f"{clause.key} holds a single value; {op.set_qualifier} "
-                                  f"treats it as a set{vacuous}", key=True,
-                                  fix=f"use {plain}")
+    def check_clause(self, target: Target, statement: Statement,
+                     clause: ConditionClause) -> Iterator[Finding]:
+        op = clause.parsed_operator
+        if op.set_qualifier is None or _cognito_owned(clause.key):
+            return
+        info = _key_info(clause.key)
+        if info is None or info.multivalued:
+            return
+        vacuous = " (and is true when the key is absent)" \
+            if op.set_qualifier == "ForAllValues" else ""
+        plain = op.canonical.split(":", 1)[1]
+        yield self.finding_at(target, clause.pointer,
+                              f"{clause.key} holds a single value; {op.set_qualifier} "
+                              f"treats it as a set{vacuous}", key=True,
+                              fix=f"use {plain}")
 
 
 @register
-class MultivaluedKeyWithoutSetOperator(StatementRule):
+class MultivaluedKeyWithoutSetOperator(ClauseRule):
     """What it does
     ------------
     Reports a plain operator (no ``ForAnyValue:``/``ForAllValues:``) on a key that holds a
@@ -662,25 +657,24 @@ class MultivaluedKeyWithoutSetOperator(StatementRule):
     summary = "A multivalued key (aws:TagKeys) used without ForAnyValue/ForAllValues"
     severity = Severity.warning
 
-    def check_statement(self, target: Target, policy: Policy,
-                        statement: Statement) -> Iterator[Finding]:
-        for clause in statement.conditions:
-            op = clause.parsed_operator
-            if op.set_qualifier is not None or op.base.family == "Null" \
-                    or _cognito_owned(clause.key):
-                continue
-            info = _key_info(clause.key)
-            if info is None or not info.multivalued:
-                continue
-            yield self.finding_at(target, clause.pointer,
-                                  f"{clause.key} holds several values; {op.canonical} without "
-                                  "ForAnyValue:/ForAllValues: is ambiguous", key=True,
-                                  fix=f"use ForAllValues:{op.canonical} (every value allowed) "
-                                      f"or ForAnyValue:{op.canonical} (at least one)")
+    def check_clause(self, target: Target, statement: Statement,
+                     clause: ConditionClause) -> Iterator[Finding]:
+        op = clause.parsed_operator
+        if op.set_qualifier is not None or op.base.family == "Null" \
+                or _cognito_owned(clause.key):
+            return
+        info = _key_info(clause.key)
+        if info is None or not info.multivalued:
+            return
+        yield self.finding_at(target, clause.pointer,
+                              f"{clause.key} holds several values; {op.canonical} without "
+                              "ForAnyValue:/ForAllValues: is ambiguous", key=True,
+                              fix=f"use ForAllValues:{op.canonical} (every value allowed) "
+                                  f"or ForAnyValue:{op.canonical} (at least one)")
 
 
 @register
-class PrivateIpInSourceIp(StatementRule):
+class PrivateIpInSourceIp(ClauseRule):
     """What it does
     ------------
     Reports private, loopback or link-local ranges (10.0.0.0/8, 172.16.0.0/12,
@@ -717,26 +711,25 @@ class PrivateIpInSourceIp(StatementRule):
     summary = "A private IP range in aws:SourceIp (never matches)"
     severity = Severity.warning
 
-    def check_statement(self, target: Target, policy: Policy,
-                        statement: Statement) -> Iterator[Finding]:
-        for clause in statement.conditions:
-            if clause.key.lower() != "aws:sourceip" or \
-                    clause.parsed_operator.base.family != "IpAddress":
+    def check_clause(self, target: Target, statement: Statement,
+                     clause: ConditionClause) -> Iterator[Finding]:
+        if clause.key.lower() != "aws:sourceip" or \
+                clause.parsed_operator.base.family != "IpAddress":
+            return
+        for value, pointer in clause_values(target, clause.pointer):
+            try:
+                net = ipaddress.ip_network(value, strict=False)
+            except ValueError:
                 continue
-            for value, pointer in clause_values(target, clause.pointer):
-                try:
-                    net = ipaddress.ip_network(value, strict=False)
-                except ValueError:
-                    continue
-                if net.is_private and net.prefixlen > 0 and not net.is_unspecified:
-                    yield self.finding_at(target, pointer,
-                                          f"{value} is a private range; aws:SourceIp only "
-                                          "holds public addresses",
-                                          fix="use aws:VpcSourceIp or aws:SourceVpc")
+            if net.is_private and net.prefixlen > 0 and not net.is_unspecified:
+                yield self.finding_at(target, pointer,
+                                      f"{value} is a private range; aws:SourceIp only "
+                                      "holds public addresses",
+                                      fix="use aws:VpcSourceIp or aws:SourceVpc")
 
 
 @register
-class MfaAntiPattern(StatementRule):
+class MfaAntiPattern(ClauseRule):
     """What it does
     ------------
     Reports the MFA conditions that do not enforce MFA: ``Bool`` ``aws:MultiFactorAuthPresent``
@@ -771,24 +764,23 @@ class MfaAntiPattern(StatementRule):
     severity = Severity.warning
     security_severity = 6.5
 
-    def check_statement(self, target: Target, policy: Policy,
-                        statement: Statement) -> Iterator[Finding]:
-        for clause in statement.conditions:
-            if clause.key.lower() != "aws:multifactorauthpresent":
-                continue
-            op = clause.parsed_operator
-            values = {v.lower() for v in clause.values}
-            if op.base.family == "Bool" and not op.if_exists and "false" in values:
-                yield self.finding_at(target, clause.pointer,
-                                      "Bool aws:MultiFactorAuthPresent false does not match "
-                                      "requests made with long-term keys (the key is absent)",
-                                      key=True, fix="use BoolIfExists ... false in a Deny")
-            elif op.base.family == "Bool" and op.if_exists and "true" in values \
-                    and is_allow(statement):
-                yield self.finding_at(target, clause.pointer,
-                                      "BoolIfExists aws:MultiFactorAuthPresent true in an "
-                                      "Allow also allows requests without MFA information",
-                                      key=True, fix="use Bool (without IfExists) in the Allow")
+    def check_clause(self, target: Target, statement: Statement,
+                     clause: ConditionClause) -> Iterator[Finding]:
+        if clause.key.lower() != "aws:multifactorauthpresent":
+            return
+        op = clause.parsed_operator
+        values = {v.lower() for v in clause.values}
+        if op.base.family == "Bool" and not op.if_exists and "false" in values:
+            yield self.finding_at(target, clause.pointer,
+                                  "Bool aws:MultiFactorAuthPresent false does not match "
+                                  "requests made with long-term keys (the key is absent)",
+                                  key=True, fix="use BoolIfExists ... false in a Deny")
+        elif op.base.family == "Bool" and op.if_exists and "true" in values \
+                and is_allow(statement):
+            yield self.finding_at(target, clause.pointer,
+                                  "BoolIfExists aws:MultiFactorAuthPresent true in an "
+                                  "Allow also allows requests without MFA information",
+                                  key=True, fix="use Bool (without IfExists) in the Allow")
 
 
 @register
@@ -1012,7 +1004,7 @@ class ForAllValuesAllowsAbsentKey(StatementRule):
 
 
 @register
-class ConditionMatchesAnything(StatementRule):
+class ConditionMatchesAnything(ClauseRule):
     """What it does
     ------------
     Reports a condition in an Allow that does not restrict anything: ``StringLike``/
@@ -1050,23 +1042,20 @@ class ConditionMatchesAnything(StatementRule):
     severity = Severity.warning
     security_severity = 5.0
 
-    def check_statement(self, target: Target, policy: Policy,
-                        statement: Statement) -> Iterator[Finding]:
-        if not is_allow(statement):
+    def check_clause(self, target: Target, statement: Statement,
+                     clause: ConditionClause) -> Iterator[Finding]:
+        op = clause.parsed_operator
+        if not is_allow(statement) or op.base.negated:
             return
-        for clause in statement.conditions:
-            op = clause.parsed_operator
-            if op.base.negated:
-                continue
-            if op.base.wildcards and "*" in clause.values:
-                always = op.if_exists or op.set_qualifier == "ForAllValues"
-                what = "is always true" if always else \
-                    "only requires the key to be present"
-                yield self.finding_at(target, clause.pointer,
-                                      f"{op.canonical} {clause.key} \"*\" {what}", key=True,
-                                      fix="compare with the values that should be allowed")
-            elif op.base.family == "IpAddress" and any(
-                    v.strip() in ("0.0.0.0/0", "::/0") for v in clause.values):
-                yield self.finding_at(target, clause.pointer,
-                                      f"{op.canonical} {clause.key} 0.0.0.0/0 matches every "
-                                      "address", key=True, fix="list the allowed ranges")
+        if op.base.wildcards and "*" in clause.values:
+            always = op.if_exists or op.set_qualifier == "ForAllValues"
+            what = "is always true" if always else \
+                "only requires the key to be present"
+            yield self.finding_at(target, clause.pointer,
+                                  f"{op.canonical} {clause.key} \"*\" {what}", key=True,
+                                  fix="compare with the values that should be allowed")
+        elif op.base.family == "IpAddress" and any(
+                v.strip() in ("0.0.0.0/0", "::/0") for v in clause.values):
+            yield self.finding_at(target, clause.pointer,
+                                  f"{op.canonical} {clause.key} 0.0.0.0/0 matches every "
+                                  "address", key=True, fix="list the allowed ranges")

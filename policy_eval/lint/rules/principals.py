@@ -15,7 +15,7 @@ from ...catalog import glob_match
 from ...document.model import Policy, Statement
 from ...errors import join_pointer
 from ..rule import Finding, Severity, Target, register
-from ._base import PRINCIPAL_KINDS, ParseErrorRule, StatementRule, raw_at
+from ._base import PRINCIPAL_KINDS, ParseErrorRule, StatementRule, raw_at, string_items
 
 _ACCOUNT = re.compile(r"^\d{12}$")
 _IAM_ARN = re.compile(r"^arn:aws[a-z-]*:(iam|sts)::(\d{12}|aws):(root|user/.+|role/.+|"
@@ -38,13 +38,8 @@ def principal_values(target: Target, statement: Statement,
         yield "*", "*", base
     elif isinstance(raw, dict):
         for ptype, value in raw.items():
-            at = join_pointer(base, ptype)
-            if isinstance(value, str):
-                yield ptype, value, at
-            elif isinstance(value, list):
-                for i, item in enumerate(value):
-                    if isinstance(item, str):
-                        yield ptype, item, join_pointer(at, i)
+            for item, at in string_items(value, join_pointer(base, ptype)):
+                yield ptype, item, at
 
 
 def principal_problem(ptype: str, value: str) -> str | None:

@@ -8,11 +8,12 @@ Containment is decided with the catalogue's glob matcher: ``s3:GetObject`` is co
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import ClassVar
 
 from ...catalog import glob_match
-from ...document.model import Policy, Statement
+from ...document.model import ConditionClause, Policy, Statement
 from ..rule import Finding, Severity, Target, register
-from ._base import StatementRule, clause_values, value_pointers
+from ._base import ClauseRule, StatementRule, clause_values, value_pointers
 
 
 def _covers(pattern: str, value: str, fold: bool) -> bool:
@@ -44,8 +45,25 @@ def _redundant(values: list[tuple[str, str]], fold: bool) -> Iterator[tuple[str,
                 break
 
 
+class _RedundantValue(StatementRule):
+    """Reports a value of ``elements`` covered by another value of the same element."""
+
+    elements: ClassVar[tuple[str, ...]] = ()
+    #: Actions compare case-insensitively, resources case-sensitively.
+    case_sensitive: ClassVar[bool] = True
+
+    def check_statement(self, target: Target, policy: Policy,
+                        statement: Statement) -> Iterator[Finding]:
+        for element in self.elements:
+            values = list(value_pointers(target, statement, element))
+            for value, pointer, other in _redundant(values, not self.case_sensitive):
+                yield self.finding_at(target, pointer,
+                                      f"{value!r} is already covered by {other!r}",
+                                      fix=f"remove {value!r}")
+
+
 @register
-class RedundantAction(StatementRule):
+class RedundantAction(_RedundantValue):
     """What it does
     ------------
     Reports an action already matched by another action of the same statement
@@ -78,18 +96,12 @@ class RedundantAction(StatementRule):
     summary = "An action already covered by another action of the statement"
     severity = Severity.info
 
-    def check_statement(self, target: Target, policy: Policy,
-                        statement: Statement) -> Iterator[Finding]:
-        for element in ("Action", "NotAction"):
-            values = list(value_pointers(target, statement, element))
-            for value, pointer, other in _redundant(values, True):
-                yield self.finding_at(target, pointer,
-                                      f"{value!r} is already covered by {other!r}",
-                                      fix=f"remove {value!r}")
+    elements = ("Action", "NotAction")
+    case_sensitive = False
 
 
 @register
-class RedundantResource(StatementRule):
+class RedundantResource(_RedundantValue):
     """What it does
     ------------
     Reports a resource already matched by another resource of the same statement
@@ -123,14 +135,8 @@ class RedundantResource(StatementRule):
     summary = "A resource already covered by another resource of the statement"
     severity = Severity.info
 
-    def check_statement(self, target: Target, policy: Policy,
-                        statement: Statement) -> Iterator[Finding]:
-        for element in ("Resource", "NotResource"):
-            values = list(value_pointers(target, statement, element))
-            for value, pointer, other in _redundant(values, False):
-                yield self.finding_at(target, pointer,
-                                      f"{value!r} is already covered by {other!r}",
-                                      fix=f"remove {value!r}")
+    elements = ("Resource", "NotResource")
+    case_sensitive = True
 
 
 def _all_covered(mine: tuple[str, ...] | None, theirs: tuple[str, ...] | None,
@@ -209,7 +215,7 @@ class RedundantStatement(StatementRule):
 
 
 @register
-class DuplicateConditionValue(StatementRule):
+class DuplicateConditionValue(ClauseRule):
     """What it does
     ------------
     Reports a value listed twice for one condition key.
@@ -242,14 +248,13 @@ class DuplicateConditionValue(StatementRule):
     summary = "The same value twice for one condition key"
     severity = Severity.info
 
-    def check_statement(self, target: Target, policy: Policy,
-                        statement: Statement) -> Iterator[Finding]:
-        for clause in statement.conditions:
-            seen: set[str] = set()
-            for value, pointer in clause_values(target, clause.pointer):
-                if value in seen:
-                    yield self.finding_at(target, pointer,
-                                          f"{clause.key}: {value!r} is listed twice",
-                                          fix="remove the duplicate")
-                seen.add(value)
+    def check_clause(self, target: Target, statement: Statement,
+                     clause: ConditionClause) -> Iterator[Finding]:
+        seen: set[str] = set()
+        for value, pointer in clause_values(target, clause.pointer):
+            if value in seen:
+                yield self.finding_at(target, pointer,
+                                      f"{clause.key}: {value!r} is listed twice",
+                                      fix="remove the duplicate")
+            seen.add(value)
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from ...catalog import get_catalog
 from ...document.model import Policy, Statement
 from ..rule import Finding, Severity, Target, register
-from ._base import PERMISSION_KINDS, StatementRule, is_allow, value_pointers
+from ._base import PERMISSION_KINDS, StatementRule, element_values, is_allow, value_pointers
 
 PARTITIONS = ("aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e",
               "aws-iso-f", "aws-eusc")
@@ -29,9 +29,7 @@ def _wild(text: str) -> bool:
 
 
 def _resource_values(target: Target, statement: Statement) -> Iterator[tuple[str, str, str]]:
-    for element in ("Resource", "NotResource"):
-        for value, pointer in value_pointers(target, statement, element):
-            yield element, value, pointer
+    return element_values(target, statement, ("Resource", "NotResource"))
 
 
 def arn_fields(value: str) -> list[str] | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from typing import ClassVar
 
 from ...errors import join_pointer
 from ..rule import KINDS, Finding, Rule, Severity, Target, register
@@ -504,8 +505,29 @@ class MissingResource(ParseErrorRule):
     fix_hint = "name the resources the statement applies to"
 
 
+class _MisplacedElement(Rule):
+    """Reports each of ``elements`` that a statement of this kind of policy must not have
+    (seen in the raw data: the model drops what does not belong)."""
+
+    elements: ClassVar[tuple[str, ...]] = ()
+    needs_valid_policy = False
+
+    def problem(self, target: Target,
+                element: str) -> tuple[str, str]:  # pragma: no cover - abstract
+        """(message, fix) for ``element`` found in a statement."""
+        raise NotImplementedError
+
+    def check(self, target: Target) -> Iterator[Finding]:
+        for raw, pointer in raw_statements(target):
+            for element in self.elements:
+                if element in raw:
+                    message, fix = self.problem(target, element)
+                    yield self.finding_at(target, join_pointer(pointer, element), message,
+                                          key=True, fix=fix)
+
+
 @register
-class ResourceInTrustPolicy(Rule):
+class ResourceInTrustPolicy(_MisplacedElement):
     """What it does
     ------------
     Reports ``Resource`` or ``NotResource`` in a role trust policy.
@@ -537,20 +559,16 @@ class ResourceInTrustPolicy(Rule):
     summary = "A role trust policy names a Resource"
     severity = Severity.error
     kinds = ("trust",)
-    needs_valid_policy = False
     example_kind = "trust"
 
-    def check(self, target: Target) -> Iterator[Finding]:
-        for raw, pointer in raw_statements(target):
-            for element in ("Resource", "NotResource"):
-                if element in raw:
-                    yield self.finding_at(target, join_pointer(pointer, element),
-                                          f"a role trust policy cannot have {element}",
-                                          key=True, fix=f"remove {element}")
+    elements = ("Resource", "NotResource")
+
+    def problem(self, target: Target, element: str) -> tuple[str, str]:
+        return f"a role trust policy cannot have {element}", f"remove {element}"
 
 
 @register
-class PrincipalInIdentityPolicy(Rule):
+class PrincipalInIdentityPolicy(_MisplacedElement):
     """What it does
     ------------
     Reports ``Principal`` or ``NotPrincipal`` in an identity-based policy, a permissions
@@ -583,21 +601,17 @@ class PrincipalInIdentityPolicy(Rule):
     summary = "Principal/NotPrincipal in an identity, boundary, session policy or SCP"
     severity = Severity.error
     kinds = (*IDENTITY_KINDS, "scp")
-    needs_valid_policy = False
     example_kind = "identity"
 
-    def check(self, target: Target) -> Iterator[Finding]:
-        for raw, pointer in raw_statements(target):
-            for element in ("Principal", "NotPrincipal"):
-                if element in raw:
-                    yield self.finding_at(
-                        target, join_pointer(pointer, element),
-                        f"{element} is not allowed in a {target.kind} policy", key=True,
-                        fix=f"remove {element}, or lint the file as a resource policy")
+    elements = ("Principal", "NotPrincipal")
+
+    def problem(self, target: Target, element: str) -> tuple[str, str]:
+        return (f"{element} is not allowed in a {target.kind} policy",
+                f"remove {element}, or lint the file as a resource policy")
 
 
 @register
-class NotPrincipalInTrustPolicy(Rule):
+class NotPrincipalInTrustPolicy(_MisplacedElement):
     """What it does
     ------------
     Reports ``NotPrincipal`` in a role trust policy.
@@ -629,15 +643,13 @@ class NotPrincipalInTrustPolicy(Rule):
     summary = "NotPrincipal in a role trust policy"
     severity = Severity.error
     kinds = ("trust",)
-    needs_valid_policy = False
     example_kind = "trust"
 
-    def check(self, target: Target) -> Iterator[Finding]:
-        for raw, pointer in raw_statements(target):
-            if "NotPrincipal" in raw:
-                yield self.finding_at(target, join_pointer(pointer, "NotPrincipal"),
-                                      "a role trust policy cannot use NotPrincipal", key=True,
-                                      fix="name the trusted principals with Principal")
+    elements = ("NotPrincipal",)
+
+    def problem(self, target: Target, element: str) -> tuple[str, str]:
+        return ("a role trust policy cannot use NotPrincipal",
+                "name the trusted principals with Principal")
 
 
 @register

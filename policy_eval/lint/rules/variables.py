@@ -11,18 +11,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...catalog import get_catalog
-from ...document.model import Policy, Statement
+from ...document.model import ConditionClause, Policy, Statement
 from ...document.variables import VariableSyntaxError, parse_template, variables_in
 from ...errors import PolicyEvalError, join_pointer
 from ..rule import Finding, Rule, Severity, Target, register
 from ._base import (
+    ClauseRule,
     ParseErrorRule,
     StatementRule,
     clause_values,
     did_you_mean,
+    element_values,
     hint,
     raw_statements,
-    value_pointers,
+    string_items,
 )
 
 
@@ -167,13 +169,8 @@ class VariableInUnsupportedElement(Rule):
                                                  join_pointer(pointer, element, ptype),
                                                  f"{element}.{ptype}")
             for element in ("Resource", "NotResource"):
-                value = raw.get(element)
-                items = [value] if isinstance(value, str) else value \
-                    if isinstance(value, list) else []
-                for i, item in enumerate(items):
-                    if isinstance(item, str) and _arn_header_has_variable(item):
-                        at = join_pointer(pointer, element) if isinstance(value, str) \
-                            else join_pointer(pointer, element, i)
+                for item, at in string_items(raw.get(element), join_pointer(pointer, element)):
+                    if _arn_header_has_variable(item):
                         yield self.finding_at(target, at,
                                               f"{item!r}: variables are substituted only in the "
                                               "resource part of an ARN, not in partition, "
@@ -193,10 +190,8 @@ class VariableInUnsupportedElement(Rule):
 
     def _strings(self, target: Target, value: object, pointer: str,
                  element: str) -> Iterator[Finding]:
-        items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
-        for i, item in enumerate(items):
-            if isinstance(item, str) and "${" in item:
-                at = pointer if isinstance(value, str) else join_pointer(pointer, i)
+        for item, at in string_items(value, pointer):
+            if "${" in item:
                 yield self.finding_at(target, at,
                                       f"{element} {item!r}: variables are not substituted in "
                                       f"{element.split('.')[0]}",
@@ -204,7 +199,7 @@ class VariableInUnsupportedElement(Rule):
 
 
 @register
-class VariableWithNonStringOperator(StatementRule):
+class VariableWithNonStringOperator(ClauseRule):
     """What it does
     ------------
     Reports a policy variable in the value of a Numeric, Date, IpAddress, Binary or Null
@@ -241,18 +236,17 @@ class VariableWithNonStringOperator(StatementRule):
     summary = "A policy variable in a Numeric/Date/IpAddress/Binary/Null condition"
     severity = Severity.error
 
-    def check_statement(self, target: Target, policy: Policy,
-                        statement: Statement) -> Iterator[Finding]:
-        for clause in statement.conditions:
-            op = clause.parsed_operator
-            if op.base.variables:
-                continue
-            for value, pointer in clause_values(target, clause.pointer):
-                if "${" in value:
-                    yield self.finding_at(target, pointer,
-                                          f"{op.canonical} does not substitute variables; "
-                                          f"{value!r} is compared literally",
-                                          fix="use a String or Arn operator, or a literal value")
+    def check_clause(self, target: Target, statement: Statement,
+                     clause: ConditionClause) -> Iterator[Finding]:
+        op = clause.parsed_operator
+        if op.base.variables:
+            return
+        for value, pointer in clause_values(target, clause.pointer):
+            if "${" in value:
+                yield self.finding_at(target, pointer,
+                                      f"{op.canonical} does not substitute variables; "
+                                      f"{value!r} is compared literally",
+                                      fix="use a String or Arn operator, or a literal value")
 
 
 _PROVIDER_KEYS = {
@@ -301,9 +295,9 @@ class UnknownVariable(StatementRule):
                         statement: Statement) -> Iterator[Finding]:
         if not policy.variables_enabled:
             return
-        for element in ("Resource", "NotResource"):
-            for value, pointer in value_pointers(target, statement, element):
-                yield from self._check(target, value, pointer)
+        for _element, value, pointer in element_values(target, statement,
+                                                       ("Resource", "NotResource")):
+            yield from self._check(target, value, pointer)
         for clause in statement.conditions:
             if clause.parsed_operator.base.variables:
                 for value, pointer in clause_values(target, clause.pointer):
