@@ -4,7 +4,8 @@ The :class:`Linter` picks the rules (``select`` minus ``ignore``), runs each rul
 targets of the kinds it looks at, turns a rule that crashes into an ``internal-error``
 finding (never a traceback; the other rules and files go on), applies per-rule severity
 overrides and per-path ignores, and drops duplicate findings (a policy file referenced
-from a pool file and also checked on its own is reported once).
+from a pool file and also checked on its own is reported once) and findings superseded by
+a rule that reports the same place with more to say (``Rule.superseded_by``).
 
 Library use::
 
@@ -145,9 +146,23 @@ class Linter:
                 continue
             seen.add(key)
             out.append(f)
+        out = self._drop_superseded(out)
         out.sort(key=lambda f: (f.location.path or "", f.location.line or 0,
                                 f.location.column or 0, f.code, f.message))
         return out
+
+    def _drop_superseded(self, findings: list[Finding]) -> list[Finding]:
+        """Drop a finding when the rule that supersedes its rule (``Rule.superseded_by``)
+        runs too and reports the same place."""
+        running = {r.code for r in self.rules}
+        superseded = {r.code: r.superseded_by for r in self.rules
+                      if r.superseded_by is not None and r.superseded_by in running}
+        if not superseded:
+            return findings
+        places = {(f.code, f.location.path, f.location.pointer) for f in findings
+                  if f.code in superseded.values()}
+        return [f for f in findings if f.code not in superseded
+                or (superseded[f.code], f.location.path, f.location.pointer) not in places]
 
     def kind_for(self, display: str) -> str | None:
         root = self.config.root

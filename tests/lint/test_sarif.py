@@ -49,7 +49,8 @@ def test_sarif_content(tmp_path: Path, run_cli) -> None:
     assert "security" in admin["properties"]["tags"]
     assert by_id["RED001"]["defaultConfiguration"]["level"] == "note"
     results = {r["ruleId"]: r for r in run["results"]}
-    assert {"ACT005", "ACT002", "RED001"} <= set(results)
+    assert {"SEC002", "ACT002", "RED001"} <= set(results)
+    assert "ACT005" not in results  # superseded by SEC002 at the same statement
     typo = results["ACT002"]
     assert typo["level"] == "error"
     region = typo["locations"][0]["physicalLocation"]["region"]

@@ -256,6 +256,12 @@ class FullAdmin(StatementRule):
     """What it does
     ------------
     Reports an Allow of ``"Action": "*"`` on ``"Resource": "*"``: administrator access.
+    This is the syntactic check, for every identity-side policy and without the engine.
+    When ``SEC002`` (``admin-equivalent-access``) runs too, it reports the same statement
+    with the engine's proof and the Cognito angle, so this finding gives way to it
+    (``superseded_by``): one ``*``/``*`` statement gives one finding. ``ACT005`` still
+    reports on its own when ``SEC002`` is not selected, in session policies (``SEC002``
+    looks at identity policies only), and for a second ``*``/``*`` statement.
 
     Why is this bad?
     ----------------
@@ -284,6 +290,7 @@ class FullAdmin(StatementRule):
     severity = Severity.error
     security_severity = 9.8
     kinds = ("identity", "boundary", "session", "scp", "rcp")
+    superseded_by = "SEC002"
 
     def check_statement(self, target: Target, policy: Policy,
                         statement: Statement) -> Iterator[Finding]:

@@ -291,6 +291,10 @@ class FullAdmin(_SecurityRule):
     true condition). On a role used through an identity pool the finding is critical:
     every app user (every guest, for the guest role) is an administrator.
 
+    A plain ``*``/``*`` statement is also what ``ACT005`` (``full-admin``) checks
+    syntactically; when both rules run, this finding is the one kept (it carries the proof
+    and the identity-pool severity) and ``ACT005``'s at the same statement is dropped.
+
     Why is this bad?
     ----------------
     ``parliament`` reports nothing for ``*``/``*`` in its default mode (lint-anchors
