@@ -119,7 +119,7 @@ def string_items(value: Any, pointer: str) -> Iterator[tuple[str, str]]:
     elif isinstance(value, list):
         for i, item in enumerate(value):
             if isinstance(item, str):
-                yield item, join_pointer(pointer, i)
+                yield item, f"{pointer}/{i}"    # join_pointer(pointer, i), without escaping
 
 
 def value_pointers(target: Target, statement: Statement,
@@ -127,7 +127,8 @@ def value_pointers(target: Target, statement: Statement,
     """(value, absolute pointer) of each string of a statement element in the raw data."""
     raw = _raw_at(target, statement.pointer)
     if isinstance(raw, dict):
-        yield from string_items(raw.get(element), join_pointer(statement.pointer, element))
+        # element names hold no "/" or "~": no escaping needed
+        yield from string_items(raw.get(element), f"{statement.pointer}/{element}")
 
 
 def element_values(target: Target, statement: Statement,
