@@ -132,9 +132,11 @@ class DecisionEngine:
         """The resource's account: the ARN's, else ``aws:ResourceAccount``, else the
         caller's (spec §0)."""
         if resource != "*":
-            account = resource.split(":", 5)[4]
-            if account:
-                return account
+            # the fifth field of arn:partition:service:region:account:resource
+            start = resource.find(":", resource.find(":", resource.find(":", 4) + 1) + 1) + 1
+            end = resource.find(":", start)
+            if end > start:
+                return resource[start:end]
         given = ctx.get("aws:resourceaccount")
         if type(given) is str and given:
             return given

@@ -8,6 +8,7 @@ lower-cased, context keys folded (they are case-insensitive, spec §1.3), contex
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,60 +17,80 @@ from ..errors import Location, RequestError
 Context = dict[str, Any]
 
 
-def _value(key: str, value: Any) -> str | tuple[str, ...]:
+def _invalid(key: str, what: str) -> RequestError:
+    return RequestError(f"context value of {key!r} {what}",
+                        Location(None, None, None, f"/context/{key}"), "invalid-context")
+
+
+def _scalar(key: str, value: Any) -> str:
+    if type(value) is str:
+        return value
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (int, float)):
+    if isinstance(value, (str, int, float)):
         return str(value)
-    if isinstance(value, (list, tuple)):
-        return tuple(_value(key, v) for v in value)  # type: ignore[misc]
-    raise RequestError(f"context value of {key!r} must be a string, a number, a boolean or a "
-                       f"list of strings, found {type(value).__name__}",
-                       Location(None, None, None, f"/context/{key}"), "invalid-context")
+    raise _invalid(key, "must be a string, a number, a boolean or a list of strings, found "
+                   f"{type(value).__name__}")
+
+
+def _value(key: str, value: Any) -> str | tuple[str, ...]:
+    kind = type(value)
+    if kind is str:
+        return value
+    if kind is list or kind is tuple:
+        items = tuple(value)
+        for item in items:
+            if type(item) is not str:
+                if isinstance(item, (list, tuple, dict)):
+                    raise _invalid(key, "may only hold strings, numbers or booleans in its list")
+                return tuple(_scalar(key, v) for v in items)
+        return items
+    return _scalar(key, value)
 
 
 def fold_context(context: Mapping[str, Any] | None) -> Context:
-    """Context with folded key names and normalised values."""
+    """Context with folded key names and normalised values (the hot path of building a
+    request: type checks first, one pass)."""
     if not context:
         return {}
     out: Context = {}
     for key, value in context.items():
-        if not isinstance(key, str):
+        if type(key) is not str:
             raise RequestError(f"context key {key!r} must be a string",
                                Location(None, None, None, "/context"), "invalid-context")
-        folded = _value(key, value)
-        if isinstance(folded, tuple) and any(not isinstance(v, str) for v in folded):
-            raise RequestError(f"context value of {key!r}: a list may only hold strings",
-                               Location(None, None, None, f"/context/{key}"),
-                               "invalid-context")
-        out[key.lower()] = folded
+        out[key.lower()] = value if type(value) is str else _value(key, value)
     return out
 
 
+_ACTION = re.compile(r"[^:\s]+:[^:\s]+")
+_ARN = re.compile(r"arn:[^:]+:[^:]+:[^:]*:[^:]*:.")
+_VALID_ACTIONS: set[str] = set()
+
+
 def check_action(action: Any) -> str:
-    if not isinstance(action, str) or action.count(":") != 1 or not all(action.split(":")):
+    if action in _VALID_ACTIONS:
+        return action
+    if not isinstance(action, str) or not _ACTION.fullmatch(action):
         raise RequestError(f"action must look like 'service:Operation', found {action!r}",
                            Location(None, None, None, "/action"), "invalid-action")
+    if len(_VALID_ACTIONS) < 65536:
+        _VALID_ACTIONS.add(action)
     return action
 
 
 def check_resource(resource: Any) -> str:
-    if resource == "*":
+    """``resource`` if it is ``"*"`` or a well-formed ARN. ``*`` and ``?`` inside an ARN are
+    literal characters (S3 object keys may hold them; spec §7 case 9): a request names one
+    concrete resource, never a pattern."""
+    if resource == "*" or (type(resource) is str and _ARN.match(resource)):
         return resource
     if not isinstance(resource, str) or not resource.startswith("arn:"):
         raise RequestError(f"resource must be an ARN (arn:partition:service:region:account:"
                            f"resource) or '*', found {resource!r}",
                            Location(None, None, None, "/resource"), "invalid-arn")
-    parts = resource.split(":", 5)
-    if len(parts) != 6 or not parts[1] or not parts[2] or not parts[5]:
-        raise RequestError(f"malformed ARN {resource!r}: expected six ':'-separated parts "
-                           "arn:partition:service:region:account:resource",
-                           Location(None, None, None, "/resource"), "invalid-arn")
-    # '*' and '?' in a request ARN are literal characters (S3 object keys may hold them;
-    # spec §7 case 9): a request names one concrete resource, never a pattern.
-    return resource
+    raise RequestError(f"malformed ARN {resource!r}: expected six ':'-separated parts "
+                       "arn:partition:service:region:account:resource",
+                       Location(None, None, None, "/resource"), "invalid-arn")
 
 
 class Request:

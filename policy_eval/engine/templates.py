@@ -137,10 +137,11 @@ class Template:
     def match_function(self) -> Callable[[str, Context], bool]:
         """``f(subject, ctx)``: does ``subject`` match the template resolved in ``ctx``?
         Specialised for the common one-variable case (hot path)."""
-        cache = self._cache
         if len(self.variables) == 1:
             (folded, default), = self.variables
-            compile_values = self._compile
+            # keyed by the value itself: no tuple per request
+            by_value: dict[str, Matcher] = {}
+            compile_atoms_for = self.atoms
 
             def match_one(subject: str, ctx: Context) -> bool:
                 value = ctx.get(folded)
@@ -148,9 +149,11 @@ class Template:
                     if default is None:
                         return False
                     value = default
-                found = cache.get((value,))
+                found = by_value.get(value)
                 if found is None:
-                    found = compile_values((value,))
+                    if len(by_value) >= _CACHE_LIMIT:
+                        by_value.clear()
+                    found = by_value[value] = compile_atoms(compile_atoms_for((value,)))
                 return found(subject)
             return match_one
 
