@@ -16,6 +16,7 @@ import pytest
 
 from policy_eval.lint.rule import Finding, Severity
 from policy_eval.lint.runner import lint_document
+from tests.lint.conftest import allow, policy
 
 V = "2012-10-17"
 SUB = "${cognito-identity.amazonaws.com:sub}"
@@ -278,16 +279,7 @@ def test_extra_no_version_with_username_variable() -> None:
 
 
 def test_extra_username_prefix_reaches_other_user() -> None:
-    doc = {
-        "Version": V,
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Action": "s3:GetObject",
-                "Resource": "arn:aws:s3:::b/home/${aws:username}*",
-            }
-        ],
-    }
+    doc = policy(allow("s3:GetObject", "arn:aws:s3:::b/home/${aws:username}*"))
     [f] = [f for f in lint(doc) if f.code == "COG011"]
     ev = f.evidence
     assert ev is not None and ev["decision"] == "allow" and ev["identity_b"] != ev["identity_a"]

@@ -3,17 +3,15 @@ and one more passing policy per rule, and the evidence the engine proves."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 
-from policy_eval.document.model import check_policy
-from policy_eval.document.source import load_text
-from policy_eval.lint.rule import Finding, Rule, Severity, Target, registered_rules
+from policy_eval.lint.rule import Finding, Severity, Target
 from policy_eval.lint.rules import _probe as P
 from policy_eval.lint.rules import cognito  # noqa: F401 - registers the rules
 from policy_eval.lint.runner import lint_document
+from tests.lint.conftest import allow, make_target, policy, rule_class, run_rule
 from tests.lint.docexamples import examples
 
 POOL = "us-east-1:3f0e1b2c-9a4d-4e8f-b6c7-1d2e3f4a5b6c"
@@ -22,25 +20,7 @@ V = "2012-10-17"
 PROVIDER = "cognito-idp.us-east-1.amazonaws.com/us-east-1_Ab:7abc"
 
 
-def rule_class(code: str) -> type[Rule]:
-    return next(r for r in registered_rules() if r.code == code)
-
-
-def make_target(
-    doc: Any, kind: str, path: str = "policy.json", related: dict[str, Any] | None = None
-) -> Target:
-    text = doc if isinstance(doc, str) else json.dumps(doc, indent=2)
-    source = load_text(text, path)
-    policy = None
-    errors: list[Any] = []
-    if kind != "pool":
-        policy, errors = check_policy(source.data, kind=kind, source=source)  # type: ignore[arg-type]
-    return Target(kind, source, "", source.data, policy, errors, related or {})
-
-
-def run(code: str, doc: Any, kind: str | None = None, **kw: Any) -> list[Finding]:
-    cls = rule_class(code)
-    return list(cls().check(make_target(doc, kind or cls.kinds[0], **kw)))
+run = run_rule
 
 
 def trust(
@@ -397,16 +377,7 @@ def test_cog010_evidence_own_resource_refused() -> None:
 
 
 def test_cog011_proves_cross_user_access_for_variable_length_names() -> None:
-    doc = {
-        "Version": V,
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Action": "s3:GetObject",
-                "Resource": "arn:aws:s3:::b/home/${aws:username}*",
-            }
-        ],
-    }
+    doc = policy(allow("s3:GetObject", "arn:aws:s3:::b/home/${aws:username}*"))
     [f] = run("COG011", doc)
     ev = f.evidence
     assert ev is not None and ev["decision"] == "allow"
@@ -506,25 +477,18 @@ def test_cog013_prefix_listing_the_folder_of_all_identities() -> None:
     assert "every identity's folder" in f.message
 
 
+def _private_folder_policy() -> Target:
+    """Another policy of the role: per-identity folders in bucket ``b``."""
+    doc = policy(allow("s3:GetObject", f"arn:aws:s3:::b/private/{SUB}/*"))
+    return make_target(doc, "identity", "private.json")
+
+
 def test_cog013_uses_the_roles_other_policies() -> None:
     listing = {
         "Version": V,
         "Statement": [{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::b"}],
     }
-    private = make_target(
-        {
-            "Version": V,
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Action": "s3:GetObject",
-                    "Resource": f"arn:aws:s3:::b/private/{SUB}/*",
-                }
-            ],
-        },
-        "identity",
-        "private.json",
-    )
+    private = _private_folder_policy()
     assert run("COG013", listing) == []  # alone: nothing says the bucket is per-identity
     related = {"role": {"trust": None, "permissions": [private]}}
     assert [f.code for f in run("COG013", listing, related=related)] == ["COG013"]
@@ -601,20 +565,7 @@ def test_cog016_select_under_other_operator_still_counts() -> None:
 
 
 def test_cog017_other_identity_request_allowed_across_the_roles_policies() -> None:
-    private = make_target(
-        {
-            "Version": V,
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Action": "s3:GetObject",
-                    "Resource": f"arn:aws:s3:::b/private/{SUB}/*",
-                }
-            ],
-        },
-        "identity",
-        "private.json",
-    )
+    private = _private_folder_policy()
     broad = {
         "Version": V,
         "Statement": [

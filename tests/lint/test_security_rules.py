@@ -3,45 +3,21 @@ passing policy per rule, and conditions evaluated rather than trusted (lint-anch
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 
-from policy_eval.document.model import check_policy
-from policy_eval.document.source import load_text
-from policy_eval.lint.rule import Finding, Rule, Severity, Target, registered_rules
+from policy_eval.lint.rule import Finding, Severity
 from policy_eval.lint.rules import security
+from tests.lint.conftest import allow, policy, rule_class, run_rule
 from tests.lint.docexamples import examples
 
 V = "2012-10-17"
 SEC_CODES = [f"SEC{n:03d}" for n in range(1, 9)]
 
 
-def rule_class(code: str) -> type[Rule]:
-    return next(r for r in registered_rules() if r.code == code)
-
-
 def run(code: str, doc: Any, kind: str | None = None, path: str = "policy.json") -> list[Finding]:
-    cls = rule_class(code)
-    kind = kind or cls.kinds[0]
-    text = doc if isinstance(doc, str) else json.dumps(doc, indent=2)
-    source = load_text(text, path)
-    policy, errors = check_policy(source.data, kind=kind, source=source)  # type: ignore[arg-type]
-    return list(cls().check(Target(kind, source, "", source.data, policy, errors)))
-
-
-def allow(
-    action: Any, resource: Any = "*", condition: dict[str, Any] | None = None, **extra: Any
-) -> dict[str, Any]:
-    st: dict[str, Any] = {"Effect": "Allow", "Action": action, "Resource": resource, **extra}
-    if condition:
-        st["Condition"] = condition
-    return st
-
-
-def policy(*statements: dict[str, Any]) -> dict[str, Any]:
-    return {"Version": V, "Statement": list(statements)}
+    return run_rule(code, doc, kind, path=path)
 
 
 @pytest.mark.parametrize("code", SEC_CODES)
@@ -204,36 +180,14 @@ def test_sec007_uses_catalog_access_levels() -> None:
 
 
 def test_sec008_trust_policy_open_to_everyone_is_an_error() -> None:
-    doc = {
-        "Version": V,
-        "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}],
-    }
-    [f] = run("SEC008", doc, kind="trust")
+    everyone = {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}
+    [f] = run("SEC008", policy(everyone), kind="trust")
     assert f.severity is Severity.error
-    org = {
-        "Version": V,
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"AWS": "*"},
-                "Action": "sts:AssumeRole",
-                "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3"}},
-            }
-        ],
-    }
-    assert run("SEC008", org, kind="trust") == []
+    org = {**everyone, "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3"}}}
+    assert run("SEC008", policy(org), kind="trust") == []
 
 
 def test_sec008_named_principal_is_not_public() -> None:
-    doc = {
-        "Version": V,
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"AWS": "arn:aws:iam::444455556666:root"},
-                "Action": "s3:GetObject",
-                "Resource": "arn:aws:s3:::b/*",
-            }
-        ],
-    }
-    assert run("SEC008", doc, kind="resource") == []
+    named = allow("s3:GetObject", "arn:aws:s3:::b/*",
+                  Principal={"AWS": "arn:aws:iam::444455556666:root"})
+    assert run("SEC008", policy(named), kind="resource") == []
