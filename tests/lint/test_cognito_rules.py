@@ -387,30 +387,15 @@ def test_cog011_proves_cross_user_access_for_variable_length_names() -> None:
 
 
 def test_cog011_identity_id_and_s3_prefix_condition() -> None:
-    doc = {
-        "Version": V,
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Action": "s3:ListBucket",
-                "Resource": "arn:aws:s3:::b",
-                "Condition": {"StringLike": {"s3:prefix": [f"private/{SUB}*"]}},
-            }
-        ],
-    }
+    doc = policy(
+        allow("s3:ListBucket", "arn:aws:s3:::b", {"StringLike": {"s3:prefix": [f"private/{SUB}*"]}})
+    )
     [f] = run("COG011", doc)
     assert f.security_severity == 5.3 and f.evidence["decision"] == "allow"  # type: ignore[index]
-    ok = {
-        "Version": V,
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Action": "s3:ListBucket",
-                "Resource": "arn:aws:s3:::b",
-                "Condition": {"StringLike": {"s3:prefix": [f"private/{SUB}/*", f"private/{SUB}/"]}},
-            }
-        ],
-    }
+    ok = policy(
+        allow("s3:ListBucket", "arn:aws:s3:::b",
+              {"StringLike": {"s3:prefix": [f"private/{SUB}/*", f"private/{SUB}/"]}})
+    )
     assert run("COG011", ok) == []
 
 
@@ -495,17 +480,10 @@ def test_cog013_uses_the_roles_other_policies() -> None:
 
 
 def test_cog014_plain_operator_and_evidence_of_batch() -> None:
-    plain = {
-        "Version": V,
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Action": "dynamodb:GetItem",
-                "Resource": "arn:aws:dynamodb:us-east-1:111122223333:table/T",
-                "Condition": {"StringEquals": {"dynamodb:LeadingKeys": SUB}},
-            }
-        ],
-    }
+    plain = policy(
+        allow("dynamodb:GetItem", "arn:aws:dynamodb:us-east-1:111122223333:table/T",
+              {"StringEquals": {"dynamodb:LeadingKeys": SUB}})
+    )
     [f] = run("COG014", plain)
     assert "never matches" in f.message
     [g] = run(
@@ -529,17 +507,10 @@ def test_cog015_null_condition_makes_it_safe_and_dynamodb_star_is_caught() -> No
     scan = f.evidence["probes"][0]  # type: ignore[index]
     assert scan["action"] == "dynamodb:Scan" and scan["decision"] == "allow"
     assert "dynamodb:LeadingKeys" not in scan["context"]
-    null = {
-        "Version": V,
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Action": ["dynamodb:GetItem", "dynamodb:Scan"],
-                "Resource": table,
-                "Condition": {**lk, "Null": {"dynamodb:LeadingKeys": "false"}},
-            }
-        ],
-    }
+    null = policy(
+        allow(["dynamodb:GetItem", "dynamodb:Scan"], table,
+              {**lk, "Null": {"dynamodb:LeadingKeys": "false"}})
+    )
     assert run("COG015", null) == []
 
 
