@@ -121,27 +121,6 @@ class DecisionEngine:
                     return {**derived, **ctx}
         return ctx
 
-    def same_account(self, resource: str, ctx: Context, caller: Caller) -> bool:
-        """Whether the resource is in the caller's account (an unknown caller account
-        counts as the same)."""
-        account = caller.account
-        return account is None or self.resource_account(resource, ctx, caller) == account
-
-    @staticmethod
-    def resource_account(resource: str, ctx: Context, caller: Caller) -> str | None:
-        """The resource's account: the ARN's, else ``aws:ResourceAccount``, else the
-        caller's (spec §0)."""
-        if resource != "*":
-            # the fifth field of arn:partition:service:region:account:resource
-            start = resource.find(":", resource.find(":", resource.find(":", 4) + 1) + 1) + 1
-            end = resource.find(":", start)
-            if end > start:
-                return resource[start:end]
-        given = ctx.get("aws:resourceaccount")
-        if type(given) is str and given:
-            return given
-        return caller.account
-
     # ------------------------------------------------------------ decision
 
     def decide(self, request: Request) -> Decision:
@@ -183,7 +162,8 @@ class DecisionEngine:
                 continue
             if rp_kind is None or _STRENGTH[kind] > _STRENGTH[rp_kind]:
                 rp_statement, rp_kind = st, kind
-        if rp_kind in DIRECT_KINDS and self.same_account(resource, ctx, caller):
+        if rp_kind in DIRECT_KINDS and (caller.account is None or resource_account(
+                resource, ctx, caller.account) == caller.account):
             assert rp_statement is not None
             return Decision(ALLOW, "resource-policy", rp_statement.alone, request, self)
 
@@ -196,7 +176,8 @@ class DecisionEngine:
                     break
         if granting is None and rp_statement is None:
             return Decision(IMPLICIT_DENY, "no-allow", (), request, self)
-        if self.same_account(resource, ctx, caller):
+        account = caller.account
+        if account is None or resource_account(resource, ctx, account) == account:
             if granting is None:
                 if rp_kind != "role":
                     return Decision(IMPLICIT_DENY, "no-allow", (), request, self)
@@ -215,6 +196,21 @@ class DecisionEngine:
         if rp_statement is None or rp_statement is granting:
             return Decision(ALLOW, "allow", granting.alone, request, self)
         return Decision(ALLOW, "allow", (granting, rp_statement), request, self)
+
+
+def resource_account(resource: str, ctx: Context, default: str | None) -> str | None:
+    """The account of ``resource``: the ARN's fifth field, else ``aws:ResourceAccount``,
+    else ``default`` (the caller's account; spec §0)."""
+    if resource != "*":
+        # arn:partition:service:region:account:resource
+        start = resource.find(":", resource.find(":", resource.find(":", 4) + 1) + 1) + 1
+        end = resource.find(":", start)
+        if end > start:
+            return resource[start:end]
+    given = ctx.get("aws:resourceaccount")
+    if type(given) is str and given:
+        return given
+    return default
 
 
 def _any_applies(statements: tuple[CompiledStatement, ...], resource: str, ctx: Context) -> bool:
