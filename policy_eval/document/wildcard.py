@@ -151,6 +151,17 @@ def compile_atoms(atoms: Sequence[Atom]) -> Matcher:
     return _general(chunks)
 
 
+def prefix_of(atoms: Sequence[Atom]) -> str | None:
+    """The literal prefix when a pattern is exactly ``<literal text>*``, else ``None``
+    (callers then test ``subject.startswith(prefix)`` directly)."""
+    if len(atoms) < 2 or atoms[-1] is not STAR:
+        return None
+    head = atoms[:-1]
+    if all(isinstance(a, str) for a in head):
+        return "".join(a for a in head if isinstance(a, str))
+    return None
+
+
 @lru_cache(maxsize=16384)
 def compile_glob(pattern: str) -> Matcher:
     """Matcher for policy text where ``*`` and ``?`` are wildcards (case-sensitive; fold

@@ -29,7 +29,7 @@ from typing import Any
 
 from ..document.variables import Variable, has_variables, parse_template
 from .compile import CompiledPolicy, CompiledStatement
-from .explain import Decision
+from .explain import Decision, new_decision
 from .principals import DIRECT_KINDS, Caller, parse_caller
 from .request import Context, Request
 
@@ -43,8 +43,8 @@ _PLAN_LIMIT = 65536
 class ActionPlan:
     """The statements that can apply to one action, grouped by their role in §2.3."""
 
-    __slots__ = ("boundary", "denies", "identity", "rcp_levels", "resource", "scp_levels",
-                 "session")
+    __slots__ = ("boundary", "denies", "identity", "identity_only", "rcp_levels", "resource",
+                 "scp_levels", "session")
 
     def __init__(self, engine: DecisionEngine, action_key: str) -> None:
         def allows(policies: Iterable[CompiledPolicy]) -> tuple[CompiledStatement, ...]:
@@ -59,6 +59,12 @@ class ActionPlan:
         self.session = allows(engine.session)
         self.scp_levels = tuple(allows(level) for level in engine.scp_levels)
         self.rcp_levels = tuple(allows(level) for level in engine.rcp_levels)
+        #: Only identity Allows can matter for this action: no Deny, no resource policy,
+        #: no SCP/RCP, boundary or session policy. ``decide`` then takes a short path
+        #: with the same outcome as the full procedure (tests/engine hold them together).
+        self.identity_only = engine.fast_paths and not (
+            self.denies or self.resource or self.scp_levels or self.rcp_levels
+            or engine.has_boundary or engine.has_session)
 
 
 class DecisionEngine:
@@ -80,6 +86,8 @@ class DecisionEngine:
         self.has_boundary = bool(self.boundary)
         self.has_session = bool(self.session)
         self.derive_principal_context = derive_principal_context
+        #: Whether plans may take the identity-only short path (off only in tests).
+        self.fast_paths = True
         self.all_policies = (self.identity + self.boundary + self.session + self.resource
                              + tuple(p for level in self.scp_levels for p in level)
                              + tuple(p for level in self.rcp_levels for p in level))
@@ -136,22 +144,34 @@ class DecisionEngine:
             plan = self.plan(request._action_key)
         resource = request.resource
 
+        if plan.identity_only:
+            if caller.has_identity:
+                for st in plan.identity:
+                    if st.applies(resource, ctx):
+                        account = caller.account
+                        if account is None or resource_account(resource, ctx,
+                                                               account) == account:
+                            return _make(_D, (ALLOW, "allow", st.alone, request, self))
+                        return _make(_D, (IMPLICIT_DENY, "cross-account-resource", (),
+                                          request, self))
+            return _make(_D, (IMPLICIT_DENY, "no-allow", (), request, self))
+
         # 1. explicit deny anywhere
         for st in plan.denies:
             if st.applies(resource, ctx):
                 if st.policy.slot == "resource" and st.principal_kind(caller) is None and not (
                         st.not_principal is not None and self.has_boundary):
                     continue
-                return Decision(EXPLICIT_DENY, "explicit-deny", st.alone, request, self)
+                return _make(_D, (EXPLICIT_DENY, "explicit-deny", st.alone, request, self))
 
         # 2-3. organization caps (RCPs on the resource side, SCPs on the principal side)
         for level in plan.rcp_levels:
             if not _any_applies(level, resource, ctx):
-                return Decision(IMPLICIT_DENY, "rcp", (), request, self)
+                return _make(_D, (IMPLICIT_DENY, "rcp", (), request, self))
         if caller.has_identity:
             for level in plan.scp_levels:
                 if not _any_applies(level, resource, ctx):
-                    return Decision(IMPLICIT_DENY, "scp", (), request, self)
+                    return _make(_D, (IMPLICIT_DENY, "scp", (), request, self))
 
         # 4. resource-based policy
         rp_statement: CompiledStatement | None = None
@@ -165,7 +185,7 @@ class DecisionEngine:
         if rp_kind in DIRECT_KINDS and (caller.account is None or resource_account(
                 resource, ctx, caller.account) == caller.account):
             assert rp_statement is not None
-            return Decision(ALLOW, "resource-policy", rp_statement.alone, request, self)
+            return _make(_D, (ALLOW, "resource-policy", rp_statement.alone, request, self))
 
         # 5. identity policies (or a same-account grant to the role ARN)
         granting: CompiledStatement | None = None
@@ -175,27 +195,27 @@ class DecisionEngine:
                     granting = st
                     break
         if granting is None and rp_statement is None:
-            return Decision(IMPLICIT_DENY, "no-allow", (), request, self)
+            return _make(_D, (IMPLICIT_DENY, "no-allow", (), request, self))
         account = caller.account
         if account is None or resource_account(resource, ctx, account) == account:
             if granting is None:
                 if rp_kind != "role":
-                    return Decision(IMPLICIT_DENY, "no-allow", (), request, self)
+                    return _make(_D, (IMPLICIT_DENY, "no-allow", (), request, self))
                 granting = rp_statement
         elif rp_statement is None:
-            return Decision(IMPLICIT_DENY, "cross-account-resource", (), request, self)
+            return _make(_D, (IMPLICIT_DENY, "cross-account-resource", (), request, self))
         elif granting is None:
-            return Decision(IMPLICIT_DENY, "cross-account-identity", (), request, self)
+            return _make(_D, (IMPLICIT_DENY, "cross-account-identity", (), request, self))
         assert granting is not None
 
         # 6-7. caps on the principal: boundary, session policies
         if self.has_boundary and not _any_applies(plan.boundary, resource, ctx):
-            return Decision(IMPLICIT_DENY, "boundary", (), request, self)
+            return _make(_D, (IMPLICIT_DENY, "boundary", (), request, self))
         if self.has_session and not _any_applies(plan.session, resource, ctx):
-            return Decision(IMPLICIT_DENY, "session", (), request, self)
+            return _make(_D, (IMPLICIT_DENY, "session", (), request, self))
         if rp_statement is None or rp_statement is granting:
-            return Decision(ALLOW, "allow", granting.alone, request, self)
-        return Decision(ALLOW, "allow", (granting, rp_statement), request, self)
+            return _make(_D, (ALLOW, "allow", granting.alone, request, self))
+        return _make(_D, (ALLOW, "allow", (granting, rp_statement), request, self))
 
 
 def resource_account(resource: str, ctx: Context, default: str | None) -> str | None:
@@ -238,6 +258,10 @@ def _referenced_keys(policies: Iterable[CompiledPolicy]) -> set[str]:
                                             if isinstance(p, Variable))
     return keys
 
+
+#: ``_make(_D, (decision, reason, statements, request, engine))`` builds a Decision
+#: without a Python frame (see ``Decision``).
+_make, _D = new_decision, Decision
 
 _STRENGTH = {"account": 0, "role": 1, "federated": 2, "service": 2, "direct": 3, "wildcard": 4}
 

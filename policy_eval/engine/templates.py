@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..document.variables import Literal, Part, Text, Variable, parse_template, render
-from ..document.wildcard import Atom, Matcher, atoms_from_text, compile_atoms
+from ..document.wildcard import Atom, Matcher, atoms_from_text, compile_atoms, prefix_of
 
 Context = dict[str, Any]
 
@@ -139,9 +139,18 @@ class Template:
         Specialised for the common one-variable case (hot path)."""
         if len(self.variables) == 1:
             (folded, default), = self.variables
-            # keyed by the value itself: no tuple per request
-            by_value: dict[str, Matcher] = {}
-            compile_atoms_for = self.atoms
+            # keyed by the value itself (no tuple per request); a pattern that is a plain
+            # prefix is kept as that string and tested inline (no matcher call)
+            by_value: dict[str, Matcher | str] = {}
+            atoms_for = self.atoms
+
+            def compile_value(value: str) -> Matcher | str:
+                if len(by_value) >= _CACHE_LIMIT:
+                    by_value.clear()
+                atoms = atoms_for((value,))
+                prefix = prefix_of(atoms)
+                found = by_value[value] = prefix if prefix is not None else compile_atoms(atoms)
+                return found
 
             def match_one(subject: str, ctx: Context) -> bool:
                 value = ctx.get(folded)
@@ -151,10 +160,10 @@ class Template:
                     value = default
                 found = by_value.get(value)
                 if found is None:
-                    if len(by_value) >= _CACHE_LIMIT:
-                        by_value.clear()
-                    found = by_value[value] = compile_atoms(compile_atoms_for((value,)))
-                return found(subject)
+                    found = compile_value(value)
+                if type(found) is str:
+                    return subject.startswith(found)
+                return found(subject)  # type: ignore[operator]
             return match_one
 
         def match_many(subject: str, ctx: Context) -> bool:

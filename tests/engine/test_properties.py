@@ -151,3 +151,30 @@ def test_explanation_names_the_deciding_statements(policy: dict, request: pe.Req
     assert decision.explain().startswith(
         {"allow": "ALLOW", "explicit_deny": "EXPLICIT DENY", "implicit_deny": "IMPLICIT DENY"}[
             decision.decision])
+
+
+@given(st.lists(policies, min_size=1, max_size=2), requests)
+@settings(max_examples=400)
+def test_identity_only_short_path_agrees_with_full_procedure(
+        docs: list[dict], request: pe.Request) -> None:
+    """The identity-only short path of ``decide`` gives the full procedure's answer."""
+    fast = pe.PolicySet(identity=docs)
+    full = pe.PolicySet(identity=docs)
+    full.engine.fast_paths = False
+    got, want = fast.evaluate(request), full.evaluate(request)
+    assert (got.decision, got.reason) == (want.decision, want.reason)
+    assert [s.label for s in got.statements] == [s.label for s in want.statements]
+
+
+@given(st.lists(policies, min_size=1, max_size=2), requests)
+@settings(max_examples=200)
+def test_short_path_agrees_for_cross_account_resources(
+        docs: list[dict], request: pe.Request) -> None:
+    """Same, for a caller whose account differs from the resource's."""
+    other = pe.Request(request.action, request.resource,
+                       "arn:aws:sts::999988887777:assumed-role/R/S",
+                       {**request.context, "aws:ResourceAccount": "111122223333"})
+    fast = pe.PolicySet(identity=docs)
+    full = pe.PolicySet(identity=docs)
+    full.engine.fast_paths = False
+    assert fast.evaluate(other).decision == full.evaluate(other).decision
