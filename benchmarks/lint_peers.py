@@ -38,7 +38,11 @@ def main() -> int:
 
     t0 = time.perf_counter()
     import parliament
-    from parliament import analyze_policy_string, enhance_finding
+    from parliament import analyze_policy_string, enhance_finding, override_config
+    if community:  # as parliament's CLI does: the community auditors' finding types
+        from pathlib import Path
+        override_config(Path(parliament.__file__).parent / "community_auditors"
+                        / "config_override.yaml")
     import_s = time.perf_counter() - t0
 
     by_severity: Counter[str] = Counter()

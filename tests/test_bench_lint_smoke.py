@@ -30,7 +30,7 @@ def _quiet(_msg: str) -> None:
 
 def test_in_process_harness_on_fixtures() -> None:
     doc = bench_lint.run(cli_runs=1, repeats=1, batch_runs=1, peers=False, cold=False,
-                         managed=False, log=_quiet)
+                         managed=False, profile=False, log=_quiet)
     pe = doc["in_process"]["policy_eval"]
     fixtures = pe["corpora"]["fixtures"]
     n_fixtures = len(list((REPO_ROOT / "fixtures" / "policies").glob("*.json")))
