@@ -31,18 +31,52 @@ def _covers(pattern: str, value: str, fold: bool) -> bool:
     return glob_match(pattern, value)
 
 
+def _bucket(text: str, fold: bool) -> str | None:
+    """The part of ``text`` every value a pattern covers must share with the pattern:
+    the service of an action (``s3``), the partition and service of an ARN
+    (``arn:aws:s3``), or ``None`` when the literal prefix is too short to tell."""
+    cut = len(text)
+    for mark in "*?":
+        at = text.find(mark)
+        if at >= 0:
+            cut = min(cut, at)
+    fields = text[:cut].split(":")
+    if fold:
+        return fields[0].lower() if len(fields) > 1 else None
+    return ":".join(fields[:3]) if len(fields) > 3 else None
+
+
 def _redundant(values: list[tuple[str, str]], fold: bool) -> Iterator[tuple[str, str, str]]:
-    """(value, pointer, covering value) for each value covered by another one."""
+    """(value, pointer, covering value) for each value covered by another one.
+
+    The covering value reported is the first one in document order; a later duplicate is
+    reported, the first occurrence is not. Only an earlier duplicate or a wildcard
+    pattern of the same service can cover a value, so each value is compared with those
+    alone (a managed policy lists up to a thousand actions; comparing all pairs took
+    seconds, benchmarks/README.md).
+    """
+    first_seen: dict[str, int] = {}
+    patterns: dict[str | None, list[int]] = {}
+    for index, (value, _) in enumerate(values):
+        first_seen.setdefault(value.lower() if fold else value, index)
+        if "*" in value or "?" in value:
+            patterns.setdefault(_bucket(value, fold), []).append(index)
     for i, (value, pointer) in enumerate(values):
-        for j, (other, _) in enumerate(values):
-            if i == j:
-                continue
-            same = (value.lower() == other.lower()) if fold else value == other
-            if same and j > i:
-                continue  # report the later duplicate only
-            if _covers(other, value, fold):
-                yield value, pointer, other
-                break
+        key = value.lower() if fold else value
+        best = first_seen[key] if first_seen[key] < i else None
+        bucket = _bucket(value, fold)
+        for group in {bucket, None}:
+            for j in patterns.get(group, ()):
+                if best is not None and j >= best:
+                    break
+                other = values[j][0]
+                if j == i or ((other.lower() if fold else other) == key and j > i):
+                    continue
+                if _covers(other, value, fold):
+                    best = j
+                    break
+        if best is not None:
+            yield value, pointer, values[best][0]
 
 
 class _RedundantValue(StatementRule):
