@@ -12,12 +12,16 @@ understanding of Amazon Cognito identity pools.
 
 from __future__ import annotations
 
-from typing import Any
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-from .engine.explain import Decision
-from .engine.request import Request
 from .errors import InputError, Location, PolicyError, PolicyEvalError, RequestError
-from .policyset import PolicySet, load_policy
+
+if TYPE_CHECKING:
+    from .cognito import IdentityPool, SimulatedIdentity
+    from .engine.explain import Decision
+    from .engine.request import Request
+    from .policyset import PolicySet, load_policy
 
 __version__ = "0.1.0"
 
@@ -37,9 +41,17 @@ __all__ = [
 ]
 
 
+# Imported on first use: `policy-eval check` never needs the evaluator's front door, and
+# every start of the command (a pre-commit hook) would pay for it.
+_LAZY = {"Decision": ".engine.explain", "Request": ".engine.request",
+         "PolicySet": ".policyset", "load_policy": ".policyset",
+         "IdentityPool": ".cognito", "SimulatedIdentity": ".cognito"}
+
+
 def __getattr__(name: str) -> Any:
-    # The Cognito simulator is imported on first use to keep start-up fast.
-    if name in ("IdentityPool", "SimulatedIdentity"):
-        from . import cognito
-        return getattr(cognito, name)
-    raise AttributeError(f"module 'policy_eval' has no attribute {name!r}")
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'policy_eval' has no attribute {name!r}")
+    value = getattr(import_module(module, __name__), name)
+    globals()[name] = value
+    return value
