@@ -37,6 +37,7 @@ def test_finding_exits_1_with_location_snippet_and_fix(tmp_path: Path, run_cli) 
     assert lines[i + 3].endswith("^" * len('"s3:GetObjects"'))
     assert "= fix: use s3:GetObject" in result.output
     assert "\x1b[" not in result.output
+    assert lines[-1] == "Found 1 finding (1 error) in 1 file; 1 at or above warning."
 
 
 def test_severity_threshold_and_select_ignore(tmp_path: Path, run_cli) -> None:
