@@ -170,11 +170,25 @@ def detect_policy_kind(data: dict[str, Any], path: str | None = None) -> str:
     return "resource"
 
 
+def _is_pool_settings(data: dict[str, Any]) -> bool:
+    """CreateIdentityPool / DescribeIdentityPool output, or SetIdentityPoolRoles input."""
+    return "AllowUnauthenticatedIdentities" in data or (
+        "IdentityPoolId" in data and ("RoleMappings" in data or "Roles" in data))
+
+
+def _is_pool_template(data: dict[str, Any]) -> bool:
+    """A CloudFormation template (JSON or YAML) declaring an identity pool or its roles."""
+    resources = data.get("Resources")
+    return isinstance(resources, dict) and any(
+        isinstance(r, dict) and str(r.get("Type", "")).startswith("AWS::Cognito::IdentityPool")
+        for r in resources.values())
+
+
 def detect_kind(data: Any, path: str | None = None) -> str | None:
     """The kind of a decoded document, or ``None`` when it is none of ours."""
     if not isinstance(data, dict):
         return None
-    if "IdentityPool" in data:
+    if "IdentityPool" in data or _is_pool_settings(data) or _is_pool_template(data):
         return "pool"
     if isinstance(data.get("requests"), list):
         return "scenario"
@@ -442,7 +456,10 @@ def build_targets(source: SourceDocument, *, kind: str | None = None,
         return []
     builder = _Builder(source, base)
     assert isinstance(data, dict)
-    if detected == "pool":
+    if detected == "pool" and "IdentityPool" not in data:
+        # pool settings or a template: the pool-level rules read them as they are
+        builder.targets.append(Target("pool", source, "", data, related={"pool": data}))
+    elif detected == "pool":
         builder.pool(data)
     elif detected == "role-bundle":
         builder.role_bundle(data)

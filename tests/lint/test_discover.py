@@ -145,3 +145,34 @@ def test_rule_crash_becomes_internal_error_finding(monkeypatch) -> None:
 
 def test_fixture_roots_exist() -> None:
     assert (REPO / "fixtures" / "policies").is_dir()
+
+
+def test_pool_settings_and_templates_are_pool_targets(tmp_path: Path) -> None:
+    """SetIdentityPoolRoles input and CloudFormation templates reach the pool rules."""
+    roles = write_json(tmp_path / "roles.json", {
+        "IdentityPoolId": "us-east-1:3f0e1b2c-9a4d-4e8f-b6c7-1d2e3f4a5b6c",
+        "Roles": {"authenticated": "arn:aws:iam::111122223333:role/Auth"},
+        "RoleMappings": {"cognito-idp.us-east-1.amazonaws.com/us-east-1_Ab:7abc": {
+            "Type": "Rules", "AmbiguousRoleResolution": "AuthenticatedRole",
+            "RulesConfiguration": {"Rules": [{"Claim": "custom:tier", "MatchType": "Equals",
+                                              "Value": "paid",
+                                              "RoleARN": "arn:aws:iam::111122223333:role/P"}]}}}})
+    template = tmp_path / "stack.yaml"
+    template.write_text(
+        "Resources:\n"
+        "  Pool:\n"
+        "    Type: AWS::Cognito::IdentityPool\n"
+        "    Properties:\n"
+        "      AllowUnauthenticatedIdentities: true\n"
+        "      AllowClassicFlow: true\n"
+        "  Bucket:\n"
+        "    Type: AWS::S3::Bucket\n"
+        "    Properties:\n"
+        "      BucketName: !Sub '${AWS::StackName}-data'\n", encoding="utf-8")
+    result = Linter().lint_paths([roles, template])
+    found = {(Path(f.location.path or "").name, f.code, f.location.line)
+             for f in result.findings}
+    ambiguous = next(n for n, line in enumerate(roles.read_text().splitlines(), 1)
+                     if "AmbiguousRoleResolution" in line)
+    assert ("roles.json", "COG019", ambiguous) in found
+    assert ("stack.yaml", "COG019", 6) in found      # AllowClassicFlow
