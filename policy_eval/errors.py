@@ -14,12 +14,17 @@ from dataclasses import dataclass, field
 
 def escape_pointer_token(token: str | int) -> str:
     """Escape one reference token of a JSON pointer (RFC 6901)."""
-    return str(token).replace("~", "~0").replace("/", "~1")
+    text = token if type(token) is str else str(token)
+    if "~" in text or "/" in text:
+        return text.replace("~", "~0").replace("/", "~1")
+    return text
 
 
 def join_pointer(pointer: str, *tokens: str | int) -> str:
     """Append reference tokens to a JSON pointer."""
-    return pointer + "".join("/" + escape_pointer_token(t) for t in tokens)
+    for token in tokens:
+        pointer += "/" + escape_pointer_token(token)
+    return pointer
 
 
 @dataclass(frozen=True)
