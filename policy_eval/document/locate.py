@@ -121,7 +121,8 @@ class _Scanner:
                 return ""
             frame = stack[-1]
             if frame[0]:
-                return frame[3]  # type: ignore[no-any-return]
+                pending: str | None = frame[3]
+                return pending
             frame[3] += 1
             return None if frame[1] is None else join_pointer(frame[1], frame[3] - 1)
 
@@ -130,7 +131,7 @@ class _Scanner:
             if m is None:
                 break
             pos = m.end()
-            kind = m.lastgroup
+            kind = m.lastgroup or ""
             start = m.start(kind)
             token = m.group(kind)
             if state in ("key", "key_or_close") and kind == "string":
