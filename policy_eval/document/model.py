@@ -13,7 +13,6 @@ upload time but whose meaning is clear (a ``Principal`` in an identity policy, a
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -428,5 +427,3 @@ def parse_policy(data: Any, *, kind: PolicyKind = "any", source: SourceDocument 
     assert policy is not None
     return policy
 
-
-PolicyLoader = Callable[[Any], Policy]

@@ -149,12 +149,6 @@ class CompiledStatement:
             return not self.not_resources(resource, ctx)
         return True   # no Resource element: a trust policy's statement is about the role
 
-    def conditions_hold(self, ctx: Context) -> bool:
-        for check in self.checks:
-            if not check(ctx):
-                return False
-        return True
-
     def principal_kind(self, caller: Caller) -> str | None:
         """How the statement's Principal/NotPrincipal lets ``caller`` in, or ``None``.
         ``NotPrincipal`` applies to everyone it does not name (kind ``wildcard``)."""

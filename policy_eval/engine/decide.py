@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 from ..document.variables import Variable, has_variables, parse_template
 from .compile import CompiledPolicy, CompiledStatement
@@ -264,9 +263,3 @@ def _referenced_keys(policies: Iterable[CompiledPolicy]) -> set[str]:
 _make, _D = new_decision, Decision
 
 _STRENGTH = {"account": 0, "role": 1, "federated": 2, "service": 2, "direct": 3, "wildcard": 4}
-
-
-def decide_all(engine: DecisionEngine, requests: Iterable[Request]) -> list[Any]:
-    """Decisions for ``requests``, in order."""
-    decide = engine.decide
-    return [decide(r) for r in requests]

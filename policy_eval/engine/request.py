@@ -107,11 +107,6 @@ class Request:
         self._action_key = action.lower()
         self._context = fold_context(context)
 
-    def with_context(self, extra: Mapping[str, Any]) -> Request:
-        """A copy whose context has ``extra`` added (``extra`` wins)."""
-        merged = {**self.context, **extra}
-        return Request(self.action, self.resource, self.principal, merged)
-
     def to_dict(self) -> dict[str, Any]:
         return {"action": self.action, "resource": self.resource,
                 "principal": self.principal, "context": self.context}
