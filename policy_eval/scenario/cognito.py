@@ -21,12 +21,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from ..cognito.identity import Refusal
+from ..cognito.pool import IdentityPool
+from ..cognito.scope_down import DEFAULT_SCOPE_DOWN
+from ..cognito.validation import located_validation_error
 from ..errors import InputError
-from ..scenario import Scenario, ScenarioResult, _policy, evaluate_requests
-from .identity import Refusal
-from .pool import IdentityPool
-from .scope_down import DEFAULT_SCOPE_DOWN
-from .validation import located_validation_error
+from .model import Scenario, ScenarioResult, _policy, evaluate_requests
 
 BASE = "/cognito"
 

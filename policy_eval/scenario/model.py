@@ -22,12 +22,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .document.model import Policy, PolicyKind, parse_policy
-from .document.source import SourceDocument, load_file
-from .engine.explain import Decision
-from .engine.request import Request
-from .errors import InputError, Location, PolicyEvalError, join_pointer
-from .policyset import PolicySet
+from ..document.model import Policy, PolicyKind, parse_policy
+from ..document.source import SourceDocument, load_file
+from ..engine.explain import Decision
+from ..engine.request import Request
+from ..errors import InputError, Location, PolicyEvalError, join_pointer
+from ..policyset import PolicySet
 
 Expectation = Literal["allow", "deny", "explicit_deny", "implicit_deny", "no_credentials"]
 PolicyRef = dict[str, Any] | str
@@ -205,7 +205,7 @@ def _relocate(exc: PolicyEvalError, scenario: Scenario, pointer: str) -> PolicyE
 def run_scenario(scenario: Scenario) -> list[ScenarioResult]:
     """Evaluate every request of ``scenario``."""
     if scenario.model.cognito is not None:
-        from .cognito.scenario import run_cognito_scenario
+        from .cognito import run_cognito_scenario
         return run_cognito_scenario(scenario)
     policy_set = build_policy_set(scenario)
     return evaluate_requests(scenario, policy_set, scenario.model.principal,
