@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 from ...document.model import ConditionClause, Policy, Statement
 from ...document.operators import ParsedOperator
+from ...document.values import condition_value_text
 from ...errors import PolicyEvalError, join_pointer
 from ..rule import Finding, Rule, Severity, Target
 
@@ -144,8 +145,8 @@ def clause_values(target: Target, pointer: str) -> Iterator[tuple[str, str]]:
     raw = _raw_at(target, pointer)
     items = raw if isinstance(raw, list) else [raw]
     for i, item in enumerate(items):
-        text = ("true" if item else "false") if isinstance(item, bool) else str(item)
-        yield text, (join_pointer(pointer, i) if isinstance(raw, list) else pointer)
+        pointer_of_item = join_pointer(pointer, i) if isinstance(raw, list) else pointer
+        yield condition_value_text(item), pointer_of_item
 
 
 def _raw_at(target: Target, pointer: str) -> Any:

@@ -5,7 +5,8 @@ stop privilege escalation" builds concrete requests (:class:`~policy_eval.Reques
 asks :class:`~policy_eval.PolicySet` for the decision, then puts the requests and the
 decisions in ``Finding.evidence``. This module holds what those rules share:
 
-* probe values: two Cognito identity ids, a pool id, a foreign pool id, a probe account,
+* probe values (condition values read with :mod:`policy_eval.document.values`, the
+  engine's parsers): two Cognito identity ids, a pool id, a foreign pool id, a probe account,
   region and principal, and the context keys every signed request carries;
 * :func:`concrete_resource`: a concrete ARN for an action (its documented ARN format with
   every placeholder filled), i.e. "some resource nobody scoped the policy to";
@@ -29,6 +30,8 @@ from typing import TYPE_CHECKING, Any
 
 from ...catalog import get_catalog
 from ...document.model import Policy, Statement, parse_policy, statement_to_json
+from ...document.operators import parse_operator
+from ...document.values import parse_bool, parse_network
 from ...document.variables import Literal, Text, Variable, VariableSyntaxError, parse_template
 from ...engine.explain import Decision
 from ...engine.request import Request
@@ -262,8 +265,6 @@ def request_evidence(action: str, resource: str, context: Mapping[str, Any],
 def _satisfying_value(operator: str, values: tuple[str, ...], base: Mapping[str, Any]
                       ) -> tuple[bool, Any]:
     """(set?, value) that makes one clause on a caller-chosen key hold."""
-    from ...document.operators import parse_operator
-
     op = parse_operator(operator)
     if op is None or not values:
         return False, None
@@ -274,9 +275,11 @@ def _satisfying_value(operator: str, values: tuple[str, ...], base: Mapping[str,
         return True, "probe-unlisted-value"
     first = values[0]
     if fam == "IpAddress":
-        return True, first.split("/")[0]
+        network = parse_network(first)
+        return (True, str(network.network_address)) if network is not None else (False, None)
     if fam == "Bool":
-        return True, first.lower() == "true"
+        flag = parse_bool(first)
+        return (True, flag) if flag is not None else (False, None)
     value = instantiate(first, {k: v for k, v in base.items() if isinstance(v, str)})
     if op.set_qualifier:
         return True, [value]
