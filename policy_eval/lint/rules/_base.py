@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 from ...document.model import ConditionClause, Policy, Statement
 from ...document.operators import ParsedOperator
 from ...document.values import condition_value_text
+from ...document.variables import Text, template_parts
 from ...errors import PolicyEvalError, join_pointer
 from ..rule import Finding, Rule, Severity, Target
 
@@ -198,16 +199,4 @@ def op_of(clause: Any) -> ParsedOperator:
 
 def strip_variables(text: str) -> str:
     """``text`` with every ``${...}`` removed (for wildcard checks outside variables)."""
-    out = []
-    i = 0
-    while i < len(text):
-        if text.startswith("${", i):
-            end = text.find("}", i + 2)
-            if end == -1:
-                out.append(text[i:])
-                break
-            i = end + 1
-            continue
-        out.append(text[i])
-        i += 1
-    return "".join(out)
+    return "".join(part.value for part in template_parts(text) if isinstance(part, Text))
