@@ -10,6 +10,62 @@ traceback for these.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
+
+
+class ErrorCode(str, Enum):
+    """The stable codes of input errors: the one table that the loaders and the policy
+    grammar raise and that the linter's rules (``error_codes``), the scenario runner and
+    the reporters match. A member is its string (``ErrorCode.json_syntax == "json-syntax"``).
+    """
+
+    # reading a file (document/source.py)
+    file_not_found = "file-not-found"
+    unreadable = "unreadable"
+    binary_file = "binary-file"
+    invalid_utf8 = "invalid-utf8"
+    file_too_large = "file-too-large"
+    too_deep = "too-deep"
+    json_syntax = "json-syntax"
+    yaml_syntax = "yaml-syntax"
+    duplicate_key = "duplicate-key"
+    invalid_input = "invalid-input"
+    # the IAM policy grammar (document/model.py)
+    invalid_type = "invalid-type"
+    invalid_version = "invalid-version"
+    unknown_element = "unknown-element"
+    missing_statement = "missing-statement"
+    missing_effect = "missing-effect"
+    missing_action = "missing-action"
+    missing_resource = "missing-resource"
+    missing_principal = "missing-principal"
+    invalid_effect = "invalid-effect"
+    invalid_principal = "invalid-principal"
+    element_combination = "element-combination"
+    unknown_operator = "unknown-operator"
+    variable_syntax = "variable-syntax"
+    # requests (engine/request.py)
+    invalid_action = "invalid-action"
+    invalid_arn = "invalid-arn"
+    invalid_context = "invalid-context"
+    # scenarios, pools and logins (scenario/, cognito/)
+    invalid_scenario = "invalid-scenario"
+    invalid_pool = "invalid-pool"
+    invalid_login = "invalid-login"
+    invalid_claims = "invalid-claims"
+    invalid_option = "invalid-option"
+    invalid_scope_down = "invalid-scope-down"
+    unknown_policy = "unknown-policy"
+    unknown_provider = "unknown-provider"
+    unknown_role = "unknown-role"
+    missing_role = "missing-role"
+    # the linter's configuration (lint/config.py)
+    config_syntax = "config-syntax"
+    config_unreadable = "config-unreadable"
+    config_invalid = "config-invalid"
+
+    def __str__(self) -> str:
+        return self.value
 
 
 def escape_pointer_token(token: str | int) -> str:
@@ -67,7 +123,7 @@ class PolicyEvalError(Exception):
 
     message: str
     location: Location = field(default_factory=Location)
-    code: str = "invalid-input"
+    code: str = ErrorCode.invalid_input
 
     def __post_init__(self) -> None:
         super().__init__(self.message)

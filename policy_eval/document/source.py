@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, Location, join_pointer
+from ..errors import ErrorCode, InputError, Location, join_pointer
 from .locate import Locator, Span, duplicate_key_pointers, locate_json
 
 #: Largest file read (bytes). IAM documents are at most a few KB (managed policies 6,144
@@ -81,14 +81,14 @@ def decode_bytes(raw: bytes, path: str | None) -> str:
         line = raw.count(b"\n", 0, offset) + 1
         column = offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
         raise InputError("binary file (contains a NUL byte), not a JSON or YAML document",
-                         Location(path, line, column), "binary-file")
+                         Location(path, line, column), ErrorCode.binary_file)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise InputError(f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
-                         Location(path, line, column), "invalid-utf8") from None
+                         Location(path, line, column), ErrorCode.invalid_utf8) from None
 
 
 def read_text(path: str | Path) -> str:
@@ -98,21 +98,21 @@ def read_text(path: str | Path) -> str:
     try:
         size = p.stat().st_size
     except FileNotFoundError:
-        raise InputError("file not found", Location(name), "file-not-found") from None
+        raise InputError("file not found", Location(name), ErrorCode.file_not_found) from None
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror}", Location(name),
-                         "unreadable") from None
+                         ErrorCode.unreadable) from None
     if p.is_dir():
-        raise InputError("is a directory, expected a file", Location(name), "unreadable")
+        raise InputError("is a directory, expected a file", Location(name), ErrorCode.unreadable)
     if size > MAX_FILE_BYTES:
         raise InputError(
             f"file is {size:,} bytes; policy-eval reads documents up to {MAX_FILE_BYTES:,} bytes",
-            Location(name, 1, 1), "file-too-large")
+            Location(name, 1, 1), ErrorCode.file_too_large)
     try:
         raw = p.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror}", Location(name),
-                         "unreadable") from None
+                         ErrorCode.unreadable) from None
     return decode_bytes(raw, name)
 
 
@@ -122,7 +122,7 @@ def _check_depth(doc: SourceDocument) -> None:
         value, pointer, depth = stack.pop()
         if depth > MAX_DEPTH:
             raise InputError(f"document nests deeper than {MAX_DEPTH} levels",
-                             doc.location(pointer), "too-deep")
+                             doc.location(pointer), ErrorCode.too_deep)
         if isinstance(value, dict):
             stack.extend((v, join_pointer(pointer, k), depth + 1) for k, v in value.items())
         elif isinstance(value, list):
@@ -157,7 +157,7 @@ def parse_json(text: str, path: str | None = None) -> SourceDocument:
         data = json.loads(text, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as exc:
         raise InputError(f"invalid JSON: {exc.msg}", Location(path, exc.lineno, exc.colno),
-                         "json-syntax") from None
+                         ErrorCode.json_syntax) from None
     except _DuplicateKeyError as exc:
         dups = duplicate_key_pointers(text)
         if dups:
@@ -167,11 +167,11 @@ def parse_json(text: str, path: str | None = None) -> SourceDocument:
             loc = Location(path, 1, 1)
         raise InputError(
             f"duplicate key {exc.key!r}: the IAM grammar forbids repeating a key in one "
-            "object (the value used would be ambiguous)", loc, "duplicate-key") from None
+            "object (the value used would be ambiguous)", loc, ErrorCode.duplicate_key) from None
     except RecursionError:
         line, column = _line_col_of_offset(text, _too_deep_offset(text))
         raise InputError(f"document nests deeper than {MAX_DEPTH} levels",
-                         Location(path, line, column), "too-deep") from None
+                         Location(path, line, column), ErrorCode.too_deep) from None
     doc = SourceDocument(path, text, data, "json")
     _check_depth(doc)
     return doc
@@ -192,7 +192,8 @@ def parse_yaml(text: str, path: str | None = None) -> SourceDocument:
         loc = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
         raise InputError(f"invalid YAML: {problem}", loc, code) from None
     except (YAMLError, RecursionError) as exc:
-        raise InputError(f"invalid YAML: {exc}", Location(path, 1, 1), "yaml-syntax") from None
+        raise InputError(f"invalid YAML: {exc}", Location(path, 1, 1),
+                         ErrorCode.yaml_syntax) from None
     locator = Locator(path)
     data = _plain_yaml(loaded, "", locator)
     doc = SourceDocument(path, text, data, "yaml", locator)

@@ -35,10 +35,10 @@ from pathlib import Path
 from typing import Any
 
 from ..document.locate import Locator
-from ..document.model import Policy, Statement, check_policy
+from ..document.model import POLICY_KINDS, Policy, Statement, check_policy
 from ..document.source import SourceDocument, load_file
-from ..errors import InputError, Location, PolicyEvalError, join_pointer
-from .rule import POLICY_KINDS, Target
+from ..errors import ErrorCode, InputError, Location, PolicyEvalError, join_pointer
+from .rule import Target
 
 SUFFIXES = (".json", ".yaml", ".yml")
 SKIPPED_DIRS = ("node_modules", "__pycache__", "cdk.out")
@@ -298,7 +298,7 @@ class _Builder:
             except json.JSONDecodeError as exc:
                 loc = self.source.location(pointer)
                 target = unreadable_target(InputError(
-                    f"embedded policy is not valid JSON: {exc.msg}", loc, "json-syntax"),
+                    f"embedded policy is not valid JSON: {exc.msg}", loc, ErrorCode.json_syntax),
                     self.source.path, self.source.text)
             except PolicyEvalError as exc:
                 target = unreadable_target(exc, exc.location.path or self.source.path)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..document.source import SourceDocument, load_text
-from ..errors import Location, PolicyEvalError
+from ..errors import ErrorCode, Location, PolicyEvalError
 from .discover import (
     FileInput,
     build_targets,
@@ -182,7 +182,7 @@ class Linter:
             except Exception as exc:
                 file_targets = [unreadable_target(PolicyEvalError(
                     f"could not read the document: {type(exc).__name__}: {exc}",
-                    Location(item.display), "unreadable"), item.display)]
+                    Location(item.display), ErrorCode.unreadable), item.display)]
             if file_targets:
                 result.files.append(item.display)
                 targets.extend(file_targets)
@@ -200,7 +200,7 @@ class Linter:
                                     list(exclude) + list(self.config.exclude))
         if missing:
             raise InputError("no such file or directory", Location(missing[0]),
-                             "file-not-found")
+                             ErrorCode.file_not_found)
         return self.lint_files(files)
 
     def lint_source(self, source: SourceDocument, kind: str | None = None) -> list[Finding]:

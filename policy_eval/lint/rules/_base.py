@@ -17,7 +17,7 @@ from ...document.model import ConditionClause, Policy, Statement
 from ...document.operators import ParsedOperator
 from ...document.values import condition_value_text
 from ...document.variables import Text, template_parts
-from ...errors import PolicyEvalError, join_pointer
+from ...errors import ErrorCode, PolicyEvalError, join_pointer
 from ..rule import Finding, Rule, Severity, Target
 
 #: Policy kinds by role.
@@ -29,7 +29,7 @@ PRINCIPAL_KINDS = ("resource", "trust", "rcp")
 class ParseErrorRule(Rule):
     """Reports the grammar/input errors with one of ``error_codes`` as findings."""
 
-    error_codes: ClassVar[tuple[str, ...]] = ()
+    error_codes: ClassVar[tuple[ErrorCode, ...]] = ()
     fix_hint: ClassVar[str | None] = None
     needs_valid_policy = False
 
