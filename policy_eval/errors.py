@@ -131,14 +131,6 @@ class PolicyEvalError(Exception):
     def __str__(self) -> str:
         return f"{self.location}: {self.message}"
 
-    def with_path(self, path: str | None) -> PolicyEvalError:
-        """The same error, reported against ``path`` when it had no file yet."""
-        if self.location.path is not None or path is None:
-            return self
-        loc = Location(path, self.location.line, self.location.column, self.location.pointer,
-                       self.location.end_line, self.location.end_column)
-        return type(self)(self.message, loc, self.code)
-
 
 class InputError(PolicyEvalError):
     """The input cannot be read or parsed (bad JSON/YAML, too big, not UTF-8)."""

@@ -24,7 +24,7 @@ from ..document.locate import Locator
 from ..document.model import Policy, PolicyKind, parse_policy
 from ..document.source import SourceDocument, load_file, parse_json
 from ..document.validation import located_validation_error
-from ..errors import InputError, Location, PolicyEvalError, join_pointer
+from ..errors import ErrorCode, InputError, Location, PolicyEvalError, join_pointer
 from .model import IamRole, ManagedPolicy, PoolFile
 
 ProviderKind = Literal["userpool", "social", "oidc", "saml", "developer"]
@@ -349,18 +349,12 @@ def resolve_document(cfg: PoolConfig, doc: Any, pointer: str, kind: PolicyKind,
     try:
         src = load_file(path)
     except InputError as exc:
-        if exc.code == "file-not-found":
+        if exc.code == ErrorCode.file_not_found:
             raise InputError(f"{name}: policy file {doc!r} not found (looked for {path}); a "
                              "document is an object, a path relative to the pool file, or "
                              "URL-encoded JSON", cfg.locate(full), "file-not-found") from None
         raise
     return parse_policy(src.data, kind=kind, source=src, name=f"{name} ({doc})")
-
-
-def load_pool_file(path: str | Path) -> PoolConfig:
-    """Read and check a pool file."""
-    source = load_file(path)
-    return load_pool_config(source.data, source=source, base_dir=Path(path).resolve().parent)
 
 
 def pool_config_from_data(data: Any, base_dir: str | Path | None = None) -> PoolConfig:

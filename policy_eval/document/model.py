@@ -125,11 +125,6 @@ class Policy:
         """Policy variables are substituted only under 2012-10-17 (spec §1.2)."""
         return self.version == VERSION_2012
 
-    @property
-    def effective_version(self) -> str:
-        """The version AWS applies: a missing Version means 2008-10-17 (spec §1.1)."""
-        return self.version or VERSION_2008
-
     def to_json(self) -> dict[str, Any]:
         """The policy as canonical IAM JSON (lists everywhere; parses back to an equal
         policy up to statement pointers)."""

@@ -1,15 +1,19 @@
 """Run the rules over lint targets and apply the configuration.
 
-The :class:`Linter` picks the rules (``select`` minus ``ignore``), runs each rule on the
-targets of the kinds it looks at, turns a rule that crashes into an ``internal-error``
-finding (never a traceback; the other rules and files go on), applies per-rule severity
-overrides and per-path ignores, and drops duplicate findings (a policy file referenced
-from a pool file and also checked on its own is reported once) and findings superseded by
-a rule that reports the same place with more to say (``Rule.superseded_by``).
+The :class:`Linter` picks the rules (``select`` minus ``ignore``, from
+:func:`~policy_eval.lint.registry.load_rules`), runs each rule on the targets of the kinds
+it looks at (a rule that needs a valid policy skips a document with grammar errors unless
+it can work on the partial parse), turns a rule that crashes into a ``SYN000``
+``internal-error`` finding (never a traceback; the other rules and files go on), applies
+per-rule severity overrides and per-path ignores, and drops duplicate findings (a policy
+file referenced from a pool file and also checked on its own is reported once) and
+findings superseded by a rule that reports the same place with more to say
+(``Rule.superseded_by``). Files are found and turned into targets by
+:mod:`policy_eval.lint.discover`.
 
 Library use::
 
-    from policy_eval.lint import lint_document
+    from policy_eval.lint.runner import lint_document
     findings = lint_document({"Version": "2012-10-17", "Statement": [...]})
 """
 

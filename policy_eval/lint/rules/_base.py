@@ -14,7 +14,6 @@ from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
 from ...document.model import ConditionClause, Policy, Statement
-from ...document.operators import ParsedOperator
 from ...document.values import condition_value_text
 from ...document.variables import Text, template_parts
 from ...errors import ErrorCode, PolicyEvalError, join_pointer
@@ -191,10 +190,6 @@ def hint(suggestion: str | None) -> str:
 
 def is_allow(statement: Statement) -> bool:
     return statement.effect == "Allow"
-
-
-def op_of(clause: Any) -> ParsedOperator:
-    return clause.parsed_operator
 
 
 def strip_variables(text: str) -> str:

@@ -277,8 +277,6 @@ class GuestOutsideScopeDown(_GuestRule):
 
 def _scope_down() -> list[Policy]:
     """The default guest scope-down session policies (from the Cognito simulator's data)."""
-    try:
-        from ....cognito.scope_down import scope_down_policies
-        return [p.policy for p in scope_down_policies()]
-    except (ImportError, OSError, PolicyEvalError, KeyError, ValueError):
-        return []
+    from ....cognito.scope_down import scope_down_policies
+
+    return [p.policy for p in scope_down_policies()]
