@@ -14,17 +14,34 @@ managed policy it attaches.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
 
-from ..located import ADDRESS_KEY, Node, from_plain, unknown
+from ..located import ADDRESS_KEY, FileSpan, Node, from_plain, plain, unknown
 from .types import RESOURCE_TYPES
 
-if TYPE_CHECKING:
-    from .evaluate import Evaluator
-    from .hcl import Block
 
-Translate = Callable[["Block", "Evaluator"], dict[str, "Node | None"]]
+class Block(Protocol):
+    """A resource or nested block: an HCL block (:class:`.hcl.Block`) or a resource of a
+    plan or state (:class:`.plan.ValuesBlock`)."""
+
+    labels: list[str]
+    span: FileSpan
+    key_span: FileSpan
+
+    def blocks_of(self, kind: str) -> Sequence[Block]: ...
+
+
+class Evaluator(Protocol):
+    """Reads a block's attributes as located values and collects errors (``block`` is a
+    block of the reader's own kind)."""
+
+    def attribute(self, block: Any, name: str) -> Node | None: ...
+
+    def error(self, message: str, span: FileSpan | None, code: str) -> None: ...
+
+
+Translate = Callable[[Block, Evaluator], dict[str, "Node | None"]]
 
 
 def as_policy(node: Node | None, evaluator: Evaluator, what: str) -> Node | None:
@@ -243,7 +260,9 @@ def attach(block: Block, ev: Evaluator, resources: dict[str, Node]) -> None:
                 props = target.value["Properties"]
                 arns = props.value.setdefault("ManagedPolicyArns",
                                               Node([], block.span, block.key_span))
-                if isinstance(arns.value, list):
+                # a state also lists the attachment on the role: keep it once
+                if isinstance(arns.value, list) and all(
+                        plain(a) != plain(policy_arn) for a in arns.value):
                     arns.value.append(Node(policy_arn.value, policy_arn.span))
                 continue
             policy = resources.get(policy_address or "")
