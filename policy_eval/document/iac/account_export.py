@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import json
 import urllib.parse
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from ...errors import InputError, PolicyEvalError, join_pointer
-from ..source import SourceDocument
+from ..source import SourceDocument, load_file
 from .located import (
     ADDRESS_KEY,
     FileLocator,
@@ -38,12 +40,6 @@ FORMAT = "account-export"
 #: Metadata key holding the real ARN of a resource read from an account.
 ARN_KEY = "policy-eval:arn"
 EXPORT_LISTS = ("RoleDetailList", "UserDetailList", "GroupDetailList", "Policies")
-
-
-def is_account_export(data: Any) -> bool:
-    """Does decoded JSON look like get-account-authorization-details output?"""
-    return isinstance(data, dict) and "RoleDetailList" in data and (
-        "Policies" in data or "UserDetailList" in data or "GroupDetailList" in data)
 
 
 class _Reader:
@@ -245,5 +241,18 @@ def read_account_export(source: SourceDocument) -> tuple[SourceDocument | None,
     root = FileSpan(1, 1, 1, 1, source.path)
     locator = FileLocator(source.path)
     data = emit(Node({"Resources": Node(reader.resources, root)}, root), locator)
-    return SourceDocument(source.path, source.text, data, FORMAT, locator), reader.errors
+    document = SourceDocument(source.path, source.text, data, FORMAT, locator)
+    document.errors = list(reader.errors)
+    return document, reader.errors
+
+
+def read_export(path: Path, source: SourceDocument | None,
+                params: Mapping[str, str] | None = None) -> list[SourceDocument]:
+    """The reader of the registry for an account export; a wrong shape raises."""
+    if source is None:
+        source = load_file(path)
+    document, errors = read_account_export(source)
+    if document is None:
+        raise errors[0]
+    return [document]
 

@@ -10,7 +10,9 @@ their file, so one document can point into several files (the ``.tf`` files of a
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ...errors import Location, join_pointer
@@ -171,3 +173,15 @@ def plain(node: Node) -> Any:
     if isinstance(value, list):
         return [plain(v) for v in value]
     return value
+
+
+def display_name(path: str | Path) -> str:
+    """How a file is named in locations: relative to the working folder when inside it
+    (as the linter names the files it is given), normalised."""
+    p = Path(os.path.normpath(path))
+    if not p.is_absolute():
+        return p.as_posix()
+    try:
+        return p.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return p.as_posix()

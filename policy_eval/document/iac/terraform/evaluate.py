@@ -27,6 +27,7 @@ from ....errors import InputError, Location, PolicyEvalError
 from ..located import (
     FileSpan,
     Node,
+    display_name,
     from_located,
     from_plain,
     get_att,
@@ -512,7 +513,7 @@ class Evaluator:
         except PolicyEvalError as exc:
             self.error(exc.message, span, exc.code)
             return None
-        shown = _display(path)
+        shown = display_name(path)
         body_span = FileSpan(1, 1, text.count("\n") + 1, 1, shown)
         return self.template(text, body_span, Context(HclFile(shown, text), None, scope),
                              literal=not template)
@@ -563,15 +564,6 @@ class Evaluator:
             else:
                 out.append(item)
         return Node(out, span)
-
-
-def _display(path: Path) -> str:
-    import os
-
-    try:
-        return Path(os.path.relpath(path)).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def _attributes(steps: list[str | int | None]) -> list[str]:

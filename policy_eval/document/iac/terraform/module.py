@@ -11,14 +11,14 @@ keyed by resource address) and whose locator points every element at the line of
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ....errors import InputError, Location, PolicyEvalError
 from ...source import SourceDocument, read_text
-from ..located import FileLocator, FileSpan, Node, emit, plain
+from ..located import FileLocator, FileSpan, Node, emit, from_plain, plain
 from .evaluate import Evaluator, ModuleIndex
 from .hcl import HclFile, parse_file
 from .policy_document import policy_document
@@ -27,6 +27,8 @@ from .resources import ATTACHMENTS, attach, translate_resource
 TERRAFORM_SUFFIX = ".tf"
 #: ``format`` of the documents this reader returns.
 FORMAT = "terraform"
+#: Template metadata naming the file a module was read for and the module's other files.
+MODULE_KEY = "policy-eval:module"
 
 
 @dataclass
@@ -121,9 +123,18 @@ def _parameter(block: Any, evaluator: Evaluator) -> Node:
     return Node(members, block.span, block.key_span)
 
 
-def translate_module(files: list[HclFile], directory: Path) -> tuple[SourceDocument,
-                                                                      list[PolicyEvalError]]:
-    """The CloudFormation-shaped document of parsed module files."""
+def translate_module(files: list[HclFile], directory: Path, only: str | None = None) -> \
+        tuple[SourceDocument, list[PolicyEvalError]]:
+    """The CloudFormation-shaped document of parsed module files.
+
+    With ``only`` (one of the files), the document is that file's view of its module:
+    every resource is there (references, attachments and the identity pool's roles need
+    the whole module), the errors are those located in ``only``, and the template's
+    ``Metadata["policy-eval:module"]`` names ``file`` (``only``) and the module's other
+    ``files``: a finding located in one of those belongs to that file's own reading, so
+    that each finding is reported once when every file of a module is linted, and a
+    finding in the file that changed is reported when only that one is.
+    """
     index, errors = index_module(files, directory)
     evaluator = Evaluator(index, lambda block: policy_document(block, evaluator))
     parameters = {name: _parameter(block, evaluator) for name, block in index.variables.items()}
@@ -138,9 +149,16 @@ def translate_module(files: list[HclFile], directory: Path) -> tuple[SourceDocum
             resources[address] = translated
     for block in attachments:
         attach(block, evaluator, resources)
+    template: dict[str, Node] = {}
+    if only is not None:
+        others = [f.path for f in files if f.path != only]
+        files = [f for f in files if f.path == only] or files
+        errors = [e for e in errors if e.location.path == only]
+        evaluator.errors = [e for e in evaluator.errors if e.location.path == only]
+        template["Metadata"] = from_plain({MODULE_KEY: {"file": only, "files": others}},
+                                          FileSpan(1, 1, 1, 1, only))
     first = files[0]
     root_span = FileSpan(1, 1, 1, 1, first.path)
-    template: dict[str, Node] = {}
     if parameters:
         template["Parameters"] = Node(parameters, root_span)
     template["Resources"] = Node(resources, root_span)
@@ -149,7 +167,8 @@ def translate_module(files: list[HclFile], directory: Path) -> tuple[SourceDocum
     data = emit(Node(template, root_span), locator)
     document = SourceDocument(path, first.text if len(files) == 1 else "", data, FORMAT,
                               locator)
-    return document, errors + evaluator.errors
+    document.errors = errors + evaluator.errors
+    return document, document.errors
 
 
 def _common_folder(paths: list[str]) -> str:
@@ -165,3 +184,43 @@ def read_text_module(text: str, path: str = "main.tf") -> ModuleRead:
         return ModuleRead(None, [exc], [path])
     document, errors = translate_module([hcl], Path(path).parent)
     return ModuleRead(document, errors, [path])
+
+
+#: Parsed files by (path, size, modification time): a module's files are read once per run
+#: even when each of them is linted on its own.
+_PARSED: dict[tuple[str, int, int], HclFile] = {}
+
+
+def _parse_cached(path: Path, shown: str) -> HclFile:
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    if key not in _PARSED:
+        _PARSED[key] = parse_file(read_text(path), shown)
+    return _PARSED[key]
+
+
+def module_files(path: Path) -> list[Path]:
+    """The ``.tf`` files of the module ``path`` belongs to (its folder), ``path`` first."""
+    siblings = sorted(p for p in path.parent.glob("*" + TERRAFORM_SUFFIX)
+                      if p.is_file() and p.resolve() != path.resolve())
+    return [path, *siblings]
+
+
+def read_terraform_file(path: Path, source: SourceDocument | None = None,
+                        params: Mapping[str, str] | None = None) -> list[SourceDocument]:
+    """The reader of the registry for one ``.tf`` file: its module (the ``.tf`` files of
+    its folder) as seen from this file (see :func:`translate_module`). A syntax error in
+    this file raises; one in a sibling only hides that sibling's declarations (and is
+    reported when the sibling is read)."""
+    from ..located import display_name
+
+    shown = display_name(path)
+    own = _parse_cached(path, shown)
+    files = [own]
+    for sibling in module_files(path)[1:]:
+        try:
+            files.append(_parse_cached(sibling, display_name(sibling)))
+        except PolicyEvalError:
+            continue
+    document, _ = translate_module(files, path.parent, only=shown)
+    return [document]

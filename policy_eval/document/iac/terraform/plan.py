@@ -16,13 +16,14 @@ located error, as its layout may differ.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ....errors import InputError, PolicyEvalError, join_pointer
 from ...locate import Locator
-from ...source import SourceDocument
+from ...source import SourceDocument, load_file
 from ..located import FileLocator, FileSpan, Node, emit, from_located, plain, unknown
 from .module import ModuleRead
 from .resources import ATTACHMENTS, attach, translate_resource
@@ -30,13 +31,6 @@ from .resources import ATTACHMENTS, attach, translate_resource
 #: ``format`` of the documents this reader returns.
 FORMAT = "terraform-plan"
 KNOWN_MAJORS = ("0", "1")
-
-
-def is_show_json(data: Any) -> bool:
-    """Does decoded JSON look like ``terraform show -json`` output?"""
-    return isinstance(data, dict) and "format_version" in data and (
-        "planned_values" in data or "values" in data or "resource_changes" in data
-        or "terraform_version" in data)
 
 
 @dataclass
@@ -111,8 +105,21 @@ def read_show_json(source: SourceDocument) -> ModuleRead:
     root_span = FileSpan(1, 1, 1, 1, path)
     out = FileLocator(path)
     template = emit(Node({"Resources": Node(resources, root_span)}, root_span), out)
-    return ModuleRead(SourceDocument(path, source.text, template, FORMAT, out), reader.errors,
-                      [path or ""])
+    document = SourceDocument(path, source.text, template, FORMAT, out)
+    document.errors = list(reader.errors)
+    return ModuleRead(document, reader.errors, [path or ""])
+
+
+def read_terraform_show(path: Path, source: SourceDocument | None,
+                        params: Mapping[str, str] | None = None) -> list[SourceDocument]:
+    """The reader of the registry for ``terraform show -json`` output; an unknown
+    ``format_version`` raises."""
+    if source is None:
+        source = load_file(path)
+    result = read_show_json(source)
+    if result.document is None:
+        raise result.errors[0]
+    return [result.document]
 
 
 def _at(data: Any, pointer: str) -> Any:
