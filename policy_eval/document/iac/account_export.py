@@ -25,6 +25,7 @@ from ...errors import InputError, PolicyEvalError, join_pointer
 from ..source import SourceDocument, load_file
 from .located import (
     ADDRESS_KEY,
+    ATTRIBUTES_KEY,
     FileLocator,
     FileSpan,
     Node,
@@ -136,10 +137,22 @@ class _Reader:
             return
         span = self.span(pointer)
         arn_node = self.node(join_pointer(pointer, "Arn"), arn)
+        # what Ref and Fn::GetAtt return for the deployed resource (CloudFormation's
+        # "Return values": a managed policy's Ref is its ARN, the others' their name)
+        name = next((p for p in properties.values() if p is not None), None)
+        deployed = {"Ref": arn_node if kind == "AWS::IAM::ManagedPolicy" or name is None
+                    else name, "Arn": arn_node}
+        if kind == "AWS::IAM::ManagedPolicy":
+            deployed["PolicyArn"] = arn_node
+        for field_name, attribute in (("RoleId", "RoleId"), ("PolicyId", "PolicyId")):
+            if isinstance(entity.get(field_name), str):
+                deployed[attribute] = self.node(join_pointer(pointer, field_name),
+                                                entity[field_name])
         self.resources[arn] = Node({
             "Type": Node(kind, span),
             "Properties": Node({k: v for k, v in properties.items() if v is not None}, span),
-            "Metadata": Node({ADDRESS_KEY: arn_node, ARN_KEY: arn_node}, span),
+            "Metadata": Node({ADDRESS_KEY: arn_node, ARN_KEY: arn_node,
+                              ATTRIBUTES_KEY: Node(deployed, span)}, span),
         }, span)
 
     def field(self, entity: dict[str, Any], pointer: str, name: str) -> Node | None:

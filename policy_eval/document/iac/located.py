@@ -23,6 +23,9 @@ from ..locate import Locator, Span
 UNKNOWN = "PolicyEval::Unknown"
 #: Resource metadata key naming where a resource came from (``aws_iam_role.auth``).
 ADDRESS_KEY = "policy-eval:address"
+#: Resource metadata key holding the real ``Ref``/``Fn::GetAtt`` values of a deployed
+#: resource (see :data:`policy_eval.document.iac.intrinsics.DEPLOYED_ATTRIBUTES`).
+ATTRIBUTES_KEY = "policy-eval:attributes"
 
 
 @dataclass(frozen=True)

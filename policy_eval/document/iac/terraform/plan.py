@@ -24,9 +24,19 @@ from typing import Any
 from ....errors import InputError, PolicyEvalError, join_pointer
 from ...locate import Locator
 from ...source import SourceDocument, load_file
-from ..located import FileLocator, FileSpan, Node, emit, from_located, plain, unknown
+from ..located import (
+    ATTRIBUTES_KEY,
+    FileLocator,
+    FileSpan,
+    Node,
+    emit,
+    from_located,
+    plain,
+    unknown,
+)
 from .module import ModuleRead
 from .resources import ATTACHMENTS, attach, translate_resource
+from .types import RESOURCE_TYPES
 
 #: ``format`` of the documents this reader returns.
 FORMAT = "terraform-plan"
@@ -52,13 +62,14 @@ class ValuesBlock:
 
 @dataclass
 class ValuesReader:
-    """Reads the attributes of :class:`ValuesBlock` (null means not set)."""
+    """Reads the attributes of :class:`ValuesBlock`: null, ``""``, ``[]`` and ``{}`` mean
+    not set (a plan lists every attribute of the schema, set or not)."""
 
     errors: list[PolicyEvalError] = field(default_factory=list)
 
     def attribute(self, block: ValuesBlock, name: str) -> Node | None:
         node = block.values.get(name)
-        if node is None or node.value is None or node.value == []:
+        if node is None or node.value in (None, "", [], {}):
             return None
         return node
 
@@ -97,6 +108,7 @@ def read_show_json(source: SourceDocument) -> ModuleRead:
                     continue
                 translated = translate_resource(resource["address"], block, reader)
                 if translated is not None:
+                    _deployed(translated, resource["type"], resource["values"], block.span)
                     resources[resource["address"]] = translated
             break
     for block in attachments:
@@ -231,3 +243,16 @@ def _drop_duplicate_inline_policies(resources: dict[str, Node]) -> None:
                                                        or Node(None))) not in separate]
         if not policies.value:
             del props.value["Policies"]
+
+
+def _deployed(resource: Node, kind: str, values: dict[str, Any], span: FileSpan) -> None:
+    """Record what ``Ref``/``Fn::GetAtt`` of the resource return, from its known values."""
+    attributes: dict[str, Node] = {}
+    for attribute, (intrinsic, name) in RESOURCE_TYPES.get(kind, ("", {}, {}))[1].items():
+        value = values.get(attribute)
+        key = "Ref" if intrinsic == "Ref" else name
+        if intrinsic in ("Ref", "GetAtt") and isinstance(value, str) and value \
+                and key not in attributes:
+            attributes[key] = Node(value, span)
+    if attributes:
+        resource.value["Metadata"].value[ATTRIBUTES_KEY] = Node(attributes, span)
