@@ -3,10 +3,11 @@
 The whole export is read: every role (``AssumeRolePolicyDocument``, ``RolePolicyList``,
 ``AttachedManagedPolicies``, ``PermissionsBoundary``), user and group (inline policies,
 attached policies, a user's groups and boundary) and managed policy (the document of its
-default version, ``IsDefaultVersion``) becomes a resource keyed by its ARN: ``AWS::IAM::Role``,
+default version, ``IsDefaultVersion``) becomes a resource: ``AWS::IAM::Role``,
 ``AWS::IAM::User``, ``AWS::IAM::Group``, ``AWS::IAM::ManagedPolicy``, with
 ``Metadata["policy-eval:address"]`` and ``Metadata["policy-eval:arn"]`` holding the ARN.
-An attached policy that is in the export is referenced as ``{"Ref": "<its ARN>"}`` (so it
+Resources are keyed by :func:`logical_id` (``role:notes-api``). An attached policy that is
+in the export is referenced as ``{"Ref": "policy:NAME"}`` (so it
 is linted with the role); one that is not (an AWS managed policy left out of the export)
 keeps its ARN as a string and is reported by the resolver as not analysed. Every element is
 located at its line in the export file. Policy documents may be objects (the CLI decodes
@@ -112,7 +113,7 @@ class _Reader:
             if not isinstance(arn, str):
                 continue
             arn_at = join_pointer(at, i, "PolicyArn")
-            arns.append(ref(arn, self.span(arn_at)) if arn in self.policy_arns
+            arns.append(ref(logical_id(arn), self.span(arn_at)) if arn in self.policy_arns
                         else self.node(arn_at, arn))
         return Node(arns, self.span(at), self.node(at, items).key_span)
 
@@ -123,7 +124,8 @@ class _Reader:
             return None
         at = join_pointer(pointer, "PermissionsBoundary", "PermissionsBoundaryArn")
         arn = boundary["PermissionsBoundaryArn"]
-        node = ref(arn, self.span(at)) if arn in self.policy_arns else self.node(at, arn)
+        node = ref(logical_id(arn), self.span(at)) if arn in self.policy_arns \
+            else self.node(at, arn)
         node.key_span = self.node(join_pointer(pointer, "PermissionsBoundary"),
                                   boundary).key_span
         return node
@@ -148,7 +150,7 @@ class _Reader:
             if isinstance(entity.get(field_name), str):
                 deployed[attribute] = self.node(join_pointer(pointer, field_name),
                                                 entity[field_name])
-        self.resources[arn] = Node({
+        self.resources[logical_id(arn)] = Node({
             "Type": Node(kind, span),
             "Properties": Node({k: v for k, v in properties.items() if v is not None}, span),
             "Metadata": Node({ADDRESS_KEY: arn_node, ARN_KEY: arn_node,
@@ -232,8 +234,21 @@ class _Reader:
         for i, name in enumerate(names):
             arn = groups.get(name)
             span = self.span(join_pointer(at, i))
-            items.append(ref(arn, span) if isinstance(arn, str) else Node(name, span))
+            items.append(ref(logical_id(arn), span) if isinstance(arn, str) else Node(name, span))
         return Node(items, self.span(at), self.node(at, names).key_span)
+
+
+def logical_id(arn: str) -> str:
+    """The resource key of an IAM entity: ``role:NAME``, ``user:NAME``, ``group:NAME``,
+    ``policy:NAME`` (``aws-policy:NAME`` for AWS managed policies); names are unique per
+    account and kind, and hold no ``/`` (paths are left out)."""
+    parts = arn.split(":", 5)
+    resource = parts[5] if len(parts) == 6 else arn
+    kind, _, rest = resource.partition("/")
+    name = rest.rsplit("/", 1)[-1]
+    prefix = "aws-policy" if kind == "policy" and len(parts) == 6 and parts[4] == "aws" \
+        else kind
+    return f"{prefix}:{name}"
 
 
 def _entries(data: dict[str, Any], name: str) -> list[dict[str, Any]]:
