@@ -46,7 +46,10 @@ resource "aws_iam_role" "auth" {
     name = "files"
     policy = jsonencode({
       Version   = "2012-10-17"
-      Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "arn:aws:s3:::b/$${cognito-identity.amazonaws.com:sub}/*" }]
+      Statement = [{
+        Effect   = "Allow", Action = "s3:GetObject"
+        Resource = "arn:aws:s3:::b/$${cognito-identity.amazonaws.com:sub}/*"
+      }]
     })
   }
   managed_policy_arns  = ["arn:aws:iam::aws:policy/ReadOnlyAccess"]
@@ -86,7 +89,8 @@ resource "aws_iam_policy" "p" {
       Effect   = "Allow"
       Action   = "s3:GetObject"
       Resource = ["${aws_s3_bucket.media.arn}/*", aws_s3_bucket.media.arn]
-      Condition = { StringEquals = { "aws:ResourceAccount" = data.aws_caller_identity.current.account_id } }
+      Condition = { StringEquals = {
+        "aws:ResourceAccount" = data.aws_caller_identity.current.account_id } }
     }]
   })
 }
