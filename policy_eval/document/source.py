@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, Location, join_pointer
+from ..errors import InputError, Location, PolicyEvalError, join_pointer
 from .locate import Locator, Span, duplicate_key_pointers, locate_json
 
 #: Largest file read (bytes). IAM documents are at most a few KB (managed policies 6,144
@@ -61,6 +61,9 @@ class SourceDocument:
     data: Any
     format: str = "json"
     _locator: Locator | None = field(default=None, repr=False)
+    #: Problems met while reading that did not stop it (a translated format's reader:
+    #: an unresolvable reference, invalid JSON in one policy); each is reported.
+    errors: list[PolicyEvalError] = field(default_factory=list, repr=False)
 
     @property
     def locator(self) -> Locator:
