@@ -43,7 +43,7 @@ def _code_literals(path: Path) -> list[tuple[int, str]]:
             continue
         func = node.func
         name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-        if name not in _RAISERS:
+        if name not in _RAISERS and not name.lower().endswith("error"):
             continue
         for arg in [*node.args, *(k.value for k in node.keywords)]:
             if isinstance(arg, ast.Constant) and isinstance(arg.value, str) \

@@ -27,6 +27,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..document.model import ConcretePolicyKind
+from ..document.source import read_text
 from ..document.validation import located_validation_error
 from ..errors import InputError, Location
 
@@ -162,9 +163,9 @@ def load_config(path: str | Path) -> LintConfig:
     """Read a config file given with ``--config``."""
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read configuration: {exc.strerror}", Location(str(p)),
+        text = read_text(p)
+    except InputError as exc:
+        raise InputError(f"cannot read configuration: {exc.message}", exc.location,
                          "config-unreadable") from None
     return parse_config(text, str(p))
 
@@ -179,7 +180,11 @@ def discover_config(start: Path) -> LintConfig | None:
             file = candidate / name
             if not file.is_file():
                 continue
-            text = file.read_text(encoding="utf-8", errors="replace")
+            try:
+                text = read_text(file)
+            except InputError as exc:
+                raise InputError(f"cannot read configuration: {exc.message}", exc.location,
+                                 "config-unreadable") from None
             if name == "pyproject.toml":
                 if "policy-eval" not in text:  # cheap pre-check before parsing TOML
                     continue
