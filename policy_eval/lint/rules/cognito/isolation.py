@@ -11,10 +11,14 @@ from ....document.variables import Variable
 from ....errors import PolicyEvalError
 from ...rule import Finding, Severity, Target, register
 from .. import _probe as P
-from ._common import _CognitoRule, _stmt_ptr
-from .guest import _own_resources
-from .storage import _leading_key_values
-from .variables import _is_per_identity, _values_for
+from ._common import (
+    _CognitoRule,
+    _is_per_identity,
+    _leading_key_values,
+    _own_resources,
+    _stmt_ptr,
+    _values_for,
+)
 
 
 def _isolation_probes(policy: Policy, st: Statement) -> list[tuple[str, str, dict[str, Any],
