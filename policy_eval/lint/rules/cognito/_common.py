@@ -11,7 +11,7 @@ from typing import Any
 from ....catalog import get_catalog
 from ....document.model import Policy, Statement
 from ....document.values import is_arn
-from ....document.variables import Variable
+from ....document.variables import Variable, template_parts
 from ....engine.explain import Decision
 from ...rule import Finding, Target
 from .. import _probe as P
@@ -105,7 +105,7 @@ def _leading_key_values(clause: Any, who: str) -> dict[str, str]:
     """Context for the variables in a LeadingKeys clause (identity A's or B's values)."""
     out: dict[str, str] = {}
     for value in clause.values:
-        for part in P.template_parts(value):
+        for part in template_parts(value):
             if isinstance(part, Variable):
                 out[part.key] = _values_for(part, who)
     return out

@@ -9,7 +9,7 @@ from typing import Any
 
 from ....catalog import get_catalog
 from ....document.model import Policy, Statement
-from ....document.variables import Text, Variable
+from ....document.variables import Text, Variable, template_parts
 from ...rule import Finding, Severity, Target, register
 from .. import _probe as P
 from ._common import _CognitoRule, _is_per_identity, _leading_key_values, _own_resources, _stmt_ptr
@@ -50,7 +50,7 @@ def _per_identity_buckets(targets: Iterable[Target]) -> dict[str, str]:
 
 
 def _prefix_before_identity(text: str) -> str | None:
-    parts = P.template_parts(text)
+    parts = template_parts(text)
     head: list[str] = []
     for part in parts:
         if isinstance(part, Variable):

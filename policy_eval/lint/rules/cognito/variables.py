@@ -9,7 +9,7 @@ from typing import Any
 
 from ....catalog import get_catalog
 from ....document.model import VERSION_2012, Policy, Statement
-from ....document.variables import Text, Variable
+from ....document.variables import Text, Variable, template_parts
 from ...rule import Finding, Severity, Target, register
 from .. import _probe as P
 from ._common import _CognitoRule, _is_per_identity, _own_resources, _values_for
@@ -188,7 +188,7 @@ class UndelimitedIdentityPath(_CognitoRule):
                     base = clause.parsed_operator.base
                     if not base.wildcards or base.negated:
                         continue
-                parts = P.template_parts(text)
+                parts = template_parts(text)
                 bad = [v for v in _undelimited(parts) if _is_per_identity(v)]
                 if not bad:
                     continue
@@ -303,7 +303,7 @@ class UnknownVariable(_CognitoRule):
         seen: set[tuple[str, str]] = set()
         for st in policy.statements:
             for element, text, index, cptr in _strings_with_variables(st):
-                for part in P.template_parts(text):
+                for part in template_parts(text):
                     if not isinstance(part, Variable):
                         continue
                     key, low = part.key, part.folded
