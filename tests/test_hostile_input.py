@@ -222,6 +222,7 @@ def test_simulate_escapes_claims_it_echoes(tmp_path: Path) -> None:
     login.write_text(json.dumps({"provider": "accounts.google.com", "claims": {
         "sub": "1089\u001b[2J\r", "aud": "480726311455-photoapp.apps.googleusercontent.com"}}))
     code, out = cli("simulate", PHOTO_APP, "--login", login)
+    assert code == 1 and "ValidationError" in out  # the username tag breaks STS's pattern
     assert not RAW_CONTROL.search(out), out
     assert r"1089\x1b[2J\x0d" in out
 
