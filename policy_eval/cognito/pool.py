@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..document.source import SourceDocument, load_file
+from ..document.validation import located_validation_error
 from ..errors import InputError, Location
 from .identity import LoginRefused, Refusal, SimulatedIdentity
 from .load import PoolConfig, Provider, ResolvedRole, load_pool_config, pool_config_from_data
@@ -28,7 +29,6 @@ from .model import FlowName, Login
 from .roles import TokenWithoutRoles
 from .scope_down import DEFAULT_SCOPE_DOWN, SELECTIONS
 from .simulate import simulate_login
-from .validation import located_validation_error
 
 Locate = Callable[[str], Location]
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, Location, join_pointer
+from ..errors import InputError, Location, PolicyEvalError, join_pointer
 from .locate import Locator, Span, duplicate_key_pointers, locate_json
 
 #: Largest file read (bytes). IAM documents are at most a few KB (managed policies 6,144
@@ -65,6 +65,9 @@ class SourceDocument:
     data: Any
     format: str = "json"
     _locator: Locator | None = field(default=None, repr=False)
+    #: Problems met while reading that did not stop it (a translated format's reader:
+    #: an unresolvable reference, invalid JSON in one policy); each is reported.
+    errors: list[PolicyEvalError] = field(default_factory=list, repr=False)
 
     @property
     def locator(self) -> Locator:
@@ -386,39 +389,23 @@ def _tag_key(tag: str) -> str:
 
 
 def _plain_yaml(node: Any, pointer: str, locator: Locator) -> Any:
-    """Turn ruamel round-trip nodes into plain data, recording positions on the way."""
+    """Turn ruamel round-trip nodes into plain data, recording positions on the way.
+
+    A tagged collection (``!If [...]``, ``!Sub [...]``) becomes ``{"Fn::If": [...]}``, so its
+    items sit one level deeper (``.../Fn::If/0``) and are recorded there.
+    """
     from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 
-    if isinstance(node, CommentedMap):
-        out: dict[str, Any] = {}
-        for key, value in node.items():
-            child = join_pointer(pointer, str(key))
-            try:
-                kl, kc = node.lc.key(key)
-                locator.keys[child] = Span(kl + 1, kc + 1, kl + 1, kc + 1 + len(str(key)))
-                vl, vc = node.lc.value(key)
-                locator.values[child] = Span(vl + 1, vc + 1, vl + 1, vc + 1)
-            except (KeyError, TypeError, AttributeError):
-                pass
-            out[str(key)] = _plain_yaml(value, child, locator)
-        tag = getattr(getattr(node, "tag", None), "value", None)
-        if tag and tag.startswith("!") and not tag.startswith("!!"):
-            return {_tag_key(tag): out}
-        return out
-    if isinstance(node, CommentedSeq):
-        items = []
-        for index, value in enumerate(node):
-            child = join_pointer(pointer, index)
-            try:
-                il, ic = node.lc.item(index)
-                locator.values[child] = Span(il + 1, ic + 1, il + 1, ic + 1)
-            except (KeyError, TypeError, AttributeError):
-                pass
-            items.append(_plain_yaml(value, child, locator))
-        tag = getattr(getattr(node, "tag", None), "value", None)
-        if tag and tag.startswith("!") and not tag.startswith("!!"):
-            return {_tag_key(tag): items}
-        return items
+    tag = getattr(getattr(node, "tag", None), "value", None)
+    tag_key = _tag_key(tag) if tag and tag.startswith("!") and not tag.startswith("!!") \
+        else None
+    if tag_key is not None and isinstance(node, (CommentedMap, CommentedSeq)):
+        inner = join_pointer(pointer, tag_key)
+        if pointer in locator.values:
+            locator.values[inner] = locator.values[pointer]
+        return {tag_key: _plain_collection(node, inner, locator)}
+    if isinstance(node, (CommentedMap, CommentedSeq)):
+        return _plain_collection(node, pointer, locator)
     if isinstance(node, TaggedScalar):
         return {_tag_key(str(node.tag.value)): str(node.value)}
     if isinstance(node, bool) or node is None:
@@ -435,6 +422,34 @@ def _plain_yaml(node: Any, pointer: str, locator: Locator) -> Any:
     if hasattr(node, "isoformat"):
         return node.isoformat()
     return str(node)
+
+
+def _plain_collection(node: Any, pointer: str, locator: Locator) -> Any:
+    from ruamel.yaml.comments import CommentedMap
+
+    if isinstance(node, CommentedMap):
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            child = join_pointer(pointer, str(key))
+            try:
+                kl, kc = node.lc.key(key)
+                locator.keys[child] = Span(kl + 1, kc + 1, kl + 1, kc + 1 + len(str(key)))
+                vl, vc = node.lc.value(key)
+                locator.values[child] = Span(vl + 1, vc + 1, vl + 1, vc + 1)
+            except (KeyError, TypeError, AttributeError):
+                pass
+            out[str(key)] = _plain_yaml(value, child, locator)
+        return out
+    items = []
+    for index, value in enumerate(node):
+        child = join_pointer(pointer, index)
+        try:
+            il, ic = node.lc.item(index)
+            locator.values[child] = Span(il + 1, ic + 1, il + 1, ic + 1)
+        except (KeyError, TypeError, AttributeError):
+            pass
+        items.append(_plain_yaml(value, child, locator))
+    return items
 
 
 def load_text(text: str, path: str | None = None, fmt: str | None = None) -> SourceDocument:
