@@ -15,52 +15,28 @@ from __future__ import annotations
 import json
 import os
 import re
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
 import policy_eval as pe
-from policy_eval.cli import app
 from policy_eval.errors import InputError, PolicyEvalError, RequestError
+from tests.fuzz._support import run_cli
 
 REPO = Path(__file__).resolve().parents[1]
 HOSTILE = REPO / "tests" / "data" / "hostile"
 POOLS = REPO / "fixtures" / "cognito" / "pools"
 PHOTO_APP = POOLS / "photo-app.json"
 ALICE = REPO / "fixtures" / "cognito" / "logins" / "alice-premium.json"
-#: Seconds any one hostile input may take (the machine is shared and slow; a hang or a
-#: billion-laughs expansion takes minutes).
-BUDGET = 20.0
 #: What a terminal would act on: ESC, CSI (C1), BEL, CR, bidi overrides, lone surrogates.
 RAW_CONTROL = re.compile("[\x07\x0d\x1b\x9b\u202e\ud800-\udfff]")
 
 
-def _register() -> None:
-    from policy_eval.cognito.cli import register as register_simulate
-    from policy_eval.lint.cli import register as register_lint
-
-    names = {c.name for c in app.registered_commands}
-    if "simulate" not in names:
-        register_simulate(app)
-    if "check" not in names:
-        register_lint(app)
-
-
 def cli(*args: str | Path) -> tuple[int, str]:
-    """Run ``policy-eval`` in-process: (exit code, stdout + stderr); asserts the budget and
-    that nothing leaked (no traceback, no exit 3)."""
-    _register()
-    start = time.monotonic()
-    result = CliRunner().invoke(app, [str(a) for a in args])
-    elapsed = time.monotonic() - start
-    out = result.stdout + result.stderr
-    assert elapsed < BUDGET, f"{args}: {elapsed:.1f}s"
-    assert "Traceback" not in out and "internal error" not in out, out
-    assert result.exit_code in (0, 1, 2), (result.exit_code, out, result.exception)
-    return result.exit_code, out
+    """``policy-eval ARGS`` in-process, held to the contract: exit 0, 1 or 2, no traceback,
+    no internal error, within the budget."""
+    return run_cli(*args)
 
 
 def scenario(tmp_path: Path, policy_ref: str, name: str = "scenario.json") -> Path:
@@ -78,25 +54,20 @@ def assert_located(out: str, name: str, code: str | None = None) -> None:
 
 # ------------------------------------------------------------------ YAML aliases
 
-def test_alias_bomb_is_refused_while_loading() -> None:
-    code, out = cli("check", HOSTILE / "alias-bomb-policy.yaml", "--no-color")
+@pytest.mark.parametrize(("policy", "scenario", "words"), [
+    ("alias-bomb-policy.yaml", "alias-bomb-scenario.yaml",
+     "aliases expand to more than 100,000 nodes"),
+    ("self-containing-mapping.yaml", "self-containing-scenario.yaml", "contain itself"),
+], ids=["alias-bomb", "self-containing"])
+def test_yaml_aliases_are_bounded_while_loading(policy: str, scenario: str,
+                                                words: str) -> None:
+    code, out = cli("check", HOSTILE / policy, "--no-color")
     assert code == 1
-    assert_located(out, "alias-bomb-policy.yaml", "SYN003")
-    assert "aliases expand to more than 100,000 nodes" in out
-    code, out = cli("eval", HOSTILE / "alias-bomb-scenario.yaml")
-    assert code == 2
-    assert_located(out, "alias-bomb-scenario.yaml")
-
-
-def test_a_document_that_contains_itself_is_refused() -> None:
-    code, out = cli("check", HOSTILE / "self-containing-mapping.yaml", "--no-color")
-    assert code == 1
-    assert_located(out, "self-containing-mapping.yaml", "SYN003")
-    assert "contain itself" in out
-    code, out = cli("eval", HOSTILE / "self-containing-scenario.yaml")
-    assert code == 2
-    assert_located(out, "self-containing-scenario.yaml")
-    assert "*scenario" in out
+    assert_located(out, policy, "SYN003")
+    assert words in out
+    code, out = cli("eval", HOSTILE / scenario)
+    assert code == 2 and words in out
+    assert_located(out, scenario)
 
 
 # ------------------------------------------------------------------ special files
@@ -139,12 +110,17 @@ def test_the_size_cap_does_not_trust_st_size(tmp_path: Path) -> None:
 
 # ------------------------------------------------------------------ values Python refuses
 
+def refused_at(tmp_path: Path, policy: str, place: str, words: str) -> None:
+    """``check`` reports ``policy`` at ``place`` (exit 1); ``eval`` of a scenario that uses
+    it exits 2 with the same place."""
+    code, out = cli("check", HOSTILE / policy, "--no-color")
+    assert code == 1 and f"{policy}:{place}" in out and words in out, out
+    code, out = cli("eval", scenario(tmp_path, str(HOSTILE / policy)))
+    assert code == 2 and f"{policy}:{place}" in out and words in out, out
+
+
 def test_a_5000_digit_integer_is_a_located_error(tmp_path: Path) -> None:
-    code, out = cli("check", HOSTILE / "integer-5000-digits-policy.json", "--no-color")
-    assert code == 1
-    assert "integer-5000-digits-policy.json:8:" in out and "5,000 digits" in out
-    code, out = cli("eval", scenario(tmp_path, str(HOSTILE / "integer-5000-digits-policy.json")))
-    assert code == 2 and "integer-5000-digits-policy.json:8:" in out
+    refused_at(tmp_path, "integer-5000-digits-policy.json", "8:", "5,000 digits")
     yaml = tmp_path / "long.yaml"
     yaml.write_text("Version: '2012-10-17'\nStatement: []\nx: " + "7" * 5000 + "\n")
     code, out = cli("check", yaml, "--no-color")
@@ -152,13 +128,8 @@ def test_a_5000_digit_integer_is_a_located_error(tmp_path: Path) -> None:
 
 
 def test_nan_and_infinity_are_refused_as_aws_does(tmp_path: Path) -> None:
-    code, out = cli("check", HOSTILE / "nan-in-condition-policy.json", "--no-color")
-    assert code == 1
-    assert "nan-in-condition-policy.json:8:56" in out and "SYN001" in out
-    code, out = cli("eval", scenario(tmp_path, str(HOSTILE / "nan-in-condition-policy.json")))
-    assert code == 2 and "NaN" in out
-    code, out = cli("check", HOSTILE / "infinity-in-condition-policy.yaml", "--no-color")
-    assert code == 1 and "infinity-in-condition-policy.yaml:8:" in out
+    refused_at(tmp_path, "nan-in-condition-policy.json", "8:56", "NaN")
+    refused_at(tmp_path, "infinity-in-condition-policy.yaml", "8:", "inf")
     from policy_eval.document.source import parse_json
 
     for literal in ("Infinity", "-Infinity"):
