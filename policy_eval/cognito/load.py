@@ -360,7 +360,12 @@ def resolve_document(cfg: PoolConfig, doc: Any, pointer: str, kind: PolicyKind,
 def pool_config_from_data(data: Any, base_dir: str | Path | None = None) -> PoolConfig:
     """Check a pool given as decoded data (a dict)."""
     # Round-trip through JSON text so policy documents are plain data like a file's.
-    text = json.dumps(data, indent=2)
+    try:
+        text = json.dumps(data, indent=2, allow_nan=False)
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise InputError(f"the pool is not plain JSON data ({exc}): give dicts, lists, "
+                         "strings, finite numbers, booleans and None, with no object inside "
+                         "itself", Location(None, None, None, ""), "invalid-pool-file") from None
     source = parse_json(text, None)
     source._locator = Locator(None)  # positions in generated text would mislead
     return load_pool_config(source.data, source=source,

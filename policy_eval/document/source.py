@@ -2,9 +2,13 @@
 
 :func:`load_file` / :func:`load_text` return a :class:`SourceDocument`: the decoded data
 (dicts, lists, str, int, float, bool, None), the text, and a lazily built
-:class:`~policy_eval.document.locate.Locator`. Every way a file can be unusable (too big,
-binary, not UTF-8, bad syntax, duplicate keys, nested too deeply) raises an
-:class:`~policy_eval.errors.InputError` with file, line, column and JSON pointer.
+:class:`~policy_eval.document.locate.Locator`. Every way a file can be unusable (not a
+regular file, too big, binary, not UTF-8, bad syntax, duplicate keys, nested too deeply,
+``NaN``/``Infinity``, a number too long to convert, YAML aliases that contain themselves or
+expand too far) raises an :class:`~policy_eval.errors.InputError` with file, line, column
+and JSON pointer. :func:`read_bytes` is the one function that reads input files (policies,
+scenarios, pools, logins, configuration): only regular files, with a size cap enforced
+while reading.
 
 YAML is read with ruamel.yaml's round-trip loader, which never builds arbitrary objects:
 CloudFormation short tags (``!Ref x``, ``!GetAtt a.b``) become data (``{"Ref": "x"}``,

@@ -240,5 +240,11 @@ def lint_document(document: dict[str, Any] | str, *, kind: str | None = None,
     if isinstance(document, str):
         return linter.lint_text(document, path, kind)
     import json
-    source = SourceDocument(path, json.dumps(document, indent=2), document)
+    try:
+        text = json.dumps(document, indent=2, allow_nan=False)
+    except (TypeError, ValueError, RecursionError) as exc:
+        from ..errors import InputError
+        raise InputError(f"the document is not plain JSON data ({exc})", Location(path),
+                         "invalid-input") from None
+    source = SourceDocument(path, text, document)
     return linter.lint_source(source, kind)
