@@ -95,7 +95,8 @@ def _statement(principal: bool) -> st.SearchStrategy[dict[str, Any]]:
                                                     min_size=1, max_size=3)}),
         st.fixed_dictionaries({"NotResource": st.lists(st.sampled_from(RESOURCE_PATTERNS),
                                                        min_size=1, max_size=2)}))
-    parts = [st.fixed_dictionaries({"Effect": st.sampled_from(["Allow", "Allow", "Allow", "Deny"])}),
+    effect = st.sampled_from(["Allow", "Allow", "Allow", "Deny"])
+    parts = [st.fixed_dictionaries({"Effect": effect}),
              action, resource, st.fixed_dictionaries({"Condition": conditions})]
     if principal:
         parts.append(principals)
