@@ -7,19 +7,18 @@ variable failed), so a failing test says why.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..catalog import get_catalog
 from ..cognito.identity import Refusal, SimulatedIdentity
 from ..cognito.model import Login
 from ..cognito.pool import IdentityPool
 from ..engine.explain import Decision
 from ..engine.request import Request
 from ..policyset import PolicyInput, PolicySet
+from ..population.owners import OwnerTemplate, granted_actions
 
 Subject = SimulatedIdentity | PolicySet
 LoginInput = Mapping[str, Any] | Login | SimulatedIdentity
@@ -69,66 +68,11 @@ def assert_denied(subject: Subject, action: str, resource: str = "*",
 
 # ---------------------------------------------------------------- isolation
 
-_VARIABLE = re.compile(r"\$\{([^}]+)\}")
-_ALIASES = {"sub": "cognito-identity.amazonaws.com:sub",
-            "identity_id": "cognito-identity.amazonaws.com:sub"}
-
-
 def resolve_template(template: str, identity: SimulatedIdentity) -> str:
     """``template`` with each ``${key}`` replaced by the identity's context value
     (``${sub}`` and ``${identity_id}`` abbreviate ``${cognito-identity.amazonaws.com:sub}``;
     any context key works, e.g. ``${aws:PrincipalTag/dept}``)."""
-    folded = {k.lower(): v for k, v in identity.context.items()}
-
-    def value(match: re.Match[str]) -> str:
-        name = match.group(1)
-        key = _ALIASES.get(name, name).lower()
-        found = folded.get(key)
-        if not isinstance(found, str):
-            keys = sorted(k for k, v in identity.context.items() if isinstance(v, str))
-            raise ValueError(f"resource template {template!r}: ${{{name}}} is not a "
-                             "single-valued key of the identity's context (available: "
-                             f"{', '.join(keys)})")
-        return found
-
-    return _VARIABLE.sub(value, template)
-
-
-def granted_actions(identities: Iterable[SimulatedIdentity], resource: str) -> tuple[str, ...]:
-    """Actions the identities' roles allow somewhere that can act on ``resource``: every
-    Allow statement's Action patterns expanded through the service reference (NotAction:
-    the service's actions it leaves out), kept when one of the action's resource types can
-    name ``resource``."""
-    catalog = get_catalog()
-    service = resource.split(":")[2] if resource.startswith("arn:") else ""
-    found: dict[str, None] = {}
-    for ident in identities:
-        for policy in ident.role.identity:
-            for st in policy.statements:
-                if st.effect != "Allow":
-                    continue
-                candidates: list[str] = []
-                for pattern in st.actions or ():
-                    svc = pattern.split(":", 1)[0].lower()
-                    if pattern == "*":
-                        pattern = f"{service}:*"
-                    elif svc != service and "*" not in svc and "?" not in svc:
-                        continue
-                    candidates.extend(catalog.expand_action_pattern(pattern))
-                if st.not_actions is not None:
-                    excluded = {a.lower() for p in st.not_actions
-                                for a in catalog.expand_action_pattern(p)}
-                    candidates.extend(a for a in catalog.actions_of_service(service)
-                                      if a.lower() not in excluded)
-                for action in candidates:
-                    if action.split(":", 1)[0].lower() == service:
-                        found.setdefault(action)
-    out = []
-    for action in found:
-        types = catalog.resource_types_of_action(action)
-        if any(catalog.arn_matches_resource_type(resource, rt) for rt in types):
-            out.append(action)
-    return tuple(out)
+    return OwnerTemplate(template).resolve_for(identity)
 
 
 @dataclass
