@@ -131,7 +131,8 @@ def _register_optional_commands() -> None:
     """Commands that live in other modules register themselves here when present."""
     import importlib
 
-    for module in ("policy_eval.cognito.cli", "policy_eval.lint.cli"):
+    for module in ("policy_eval.cognito.cli", "policy_eval.lint.cli",
+                   "policy_eval.population_cli"):
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as exc:

@@ -55,6 +55,7 @@ class AdversarialLeak:
     decision: Any
     probe: int
     mode: str
+    note: str = ""
 
 
 def path_templates(population: Population) -> list[PathTemplate]:
@@ -74,8 +75,9 @@ def path_templates(population: Population) -> list[PathTemplate]:
         if provider is not None and provider.name in tag_maps:
             tag_map = tag_maps[provider.name]
             mapping = provider.default_tags if tag_map.UseDefaults else tag_map.PrincipalTags
+            fixed = population.paths[member.path].fixed_claims
             free = [c for c in dict.fromkeys(mapping.values())
-                    if c not in (subject, "aud", "iss", "token_use")
+                    if c not in (subject, "aud", "iss", "token_use") and c not in fixed
                     and not c.startswith("cognito:")]
         out.append(PathTemplate(member.path, login, subject, tuple(free)))
     return out
@@ -83,7 +85,8 @@ def path_templates(population: Population) -> list[PathTemplate]:
 
 def _related(draw: Callable[..., Any], st: Any, other: str, free: bool) -> str:
     """A value built from ``other``: a prefix, an extension, a case variant, and for
-    user-settable claims a copy or a value with wildcard characters or ``/``."""
+    user-settable claims a copy (the user claims another's value) or a value with
+    wildcard characters or ``/``."""
     kinds = ["prefix", "extension", "case", "independent"]
     if free:
         kinds += ["copy", "wildcard", "slash"]
@@ -207,8 +210,16 @@ def _search_probe(p: int, probe: Probe, templates: list[PathTemplate], populatio
         if resource is None or None in theirs.values():
             return None
         mine = {k: t.resolve(a_ctx) for k, t in probe.context.items()}
+        note = ""
         if probe.template.resolve(a_ctx) == resource and mine == theirs:
-            return None   # the same resource: A's own
+            # The same resource: A's own, unless A got there by copying B's value into a
+            # claim users can set (then A impersonates B, spec §6.7).
+            copied = [c for c in a_tpl.free_claims
+                      if c in b_values and a_values.get(c) == b_values[c]]
+            if not copied:
+                return None
+            note = (f"A set claim {', '.join(copied)} to B's value: users can set claims "
+                    "other than the subject, and the pool maps them to principal tags")
         extra: dict[str, Any] = dict(theirs)
         if mode == "mixed":
             for key in multi:
@@ -222,7 +233,7 @@ def _search_probe(p: int, probe: Probe, templates: list[PathTemplate], populatio
             decision = pset.evaluate(a.request(action, resource, extra))
             if decision.allowed:
                 return AdversarialLeak(Member(a_tpl.key, a), Member(b_tpl.key, b), action,
-                                       resource, extra, decision, p, mode)
+                                       resource, extra, decision, p, mode, note)
         return None
 
     try:

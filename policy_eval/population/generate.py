@@ -70,6 +70,7 @@ class PathSummary:
     role_arn: str | None = None
     identities: int = 0
     refusal: Refusal | None = None
+    fixed_claims: frozenset[str] = frozenset()   # claims that steer the path
 
 
 @dataclass
@@ -158,7 +159,8 @@ def generate_identities(pool: IdentityPool | str | Path, n: int = 100, *,
                                      f"not: {outcome.describe()}")
             found.append(outcome)
         members.extend(Member(path.key, ident) for ident in found)
-        summaries[path.key] = PathSummary(path.key, path.description, first.role_arn, n)
+        summaries[path.key] = PathSummary(path.key, path.description, first.role_arn, n,
+                                          fixed_claims=path.fixed_claims)
     return Population(pool, members, summaries, notes)
 
 

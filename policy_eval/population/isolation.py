@@ -15,7 +15,7 @@ from typing import Any
 
 from ..cognito.model import Login
 from ..engine.explain import Decision, statement_ref
-from ..errors import Location
+from ..errors import InputError, Location
 from .adversarial import adversarial_search
 from .generate import Member, PathSummary, Population
 from .probes import PoolInput, make_probes, parse_context_options, population_of
@@ -35,12 +35,14 @@ class Counterexample:
     template: str
     search: str          # "exhaustive" or "adversarial"
     mode: str            # "single" or "mixed" (A's and B's values in a multivalued key)
+    note: str = ""       # how the adversarial search got there, when it is not obvious
 
     def to_dict(self) -> dict[str, Any]:
         return {"attacker": self.attacker.to_dict(), "victim": self.victim.to_dict(),
                 "action": self.action, "resource": self.resource, "context": self.context,
                 "statements": [statement_ref(st) for st in self.decision.statements],
-                "template": self.template, "search": self.search, "mode": self.mode}
+                "template": self.template, "search": self.search, "mode": self.mode,
+                "note": self.note}
 
 
 @dataclass
@@ -105,6 +107,13 @@ def check_isolation(pool: PoolInput, templates: str | Sequence[str], *,
     """
     population = population_of(pool, n, logins)
     probes = make_probes(templates, parse_context_options(context))
+    for p, probe in enumerate(probes):
+        if not probe.template.has_variables and not probe.context:
+            raise InputError(
+                f"resource template {probe.source!r} has no ${{...}} and no --context names "
+                "the victim's value: every identity would own the same resource, so there is "
+                "no other identity's resource to reach (use e.g. ${sub})",
+                Location(None, None, None, f"/resource/{p}"), "invalid-template")
     found = search_population(population, probes, actions=actions,
                               examples_per_class=examples_per_class, progress=progress,
                               on_total=on_total)
@@ -133,7 +142,7 @@ def check_isolation(pool: PoolInput, templates: str | Sequence[str], *,
             examples.append(Counterexample(leak.attacker, leak.victim, leak.action,
                                            leak.resource, leak.context, leak.decision,
                                            probes[leak.probe].source, "adversarial",
-                                           leak.mode))
+                                           leak.mode, leak.note))
             total += 1
     return IsolationResult(population, [p.source for p in probes],
                            {p.source: p.actions for p in probes}, found.checked, examples,
