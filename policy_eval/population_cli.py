@@ -201,8 +201,8 @@ def print_isolation_text(result: IsolationResult) -> None:
     else:
         console.print(f"[bold green]isolated[/]: {result.checked} checks over "
                       f"{len(population)} identities, no identity reaches another's resources"
-                      f" (adversarial search: {result.adversarial_examples} examples per "
-                      "template)")
+                      f" (adversarial search: {result.adversarial_examples or 'no'} examples "
+                      "per template)")
 
 
 def register(app: typer.Typer) -> None:
@@ -260,6 +260,9 @@ def register(app: typer.Typer) -> None:
         logins: Path = _LOGINS,
         output_format: IsolationFormat = typer.Option(IsolationFormat.text, "--format", "-f",
                                                       help="text, or json."),
+        adversarial_examples: int = typer.Option(200, "--adversarial-examples", min=0,
+                                                 help="Examples the adversarial search "
+                                                 "draws per template (0: skip it)."),
     ) -> None:
         """Search for identities A != B of the pool where A may act on B's resource:
         exhaustive over the generated population, then adversarial (hypothesis)."""
@@ -271,6 +274,8 @@ def register(app: typer.Typer) -> None:
             try:
                 population = _population(pool, identities, logins)
                 return check_isolation(population, resource, context=context or None,
+                                       adversarial=adversarial_examples > 0,
+                                       adversarial_examples=adversarial_examples,
                                        progress=progress.advance, on_total=progress.set_total)
             finally:
                 progress.close()

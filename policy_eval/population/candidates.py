@@ -40,21 +40,49 @@ ALL = None   # "every victim": no filter
 
 
 class SortedValues:
-    """Victim values sorted by case-folded text, for prefix lookups."""
+    """Victim values sorted by case-folded text, for prefix lookups: a prefix selects a
+    range of sorted positions; ``rank[v]`` is the position of victim ``v``."""
 
     def __init__(self, values: Sequence[str]) -> None:
         pairs = sorted((v.casefold(), i) for i, v in enumerate(values))
         self.keys = [k for k, _ in pairs]
-        self.indices = [i for _, i in pairs]
+        self.indices = np.asarray([i for _, i in pairs], dtype=np.intp)
+        self.rank = np.empty(len(values), dtype=np.intp)
+        self.rank[self.indices] = np.arange(len(values), dtype=np.intp)
 
-    def starting_with(self, prefix: str) -> list[int]:
+    def range_of(self, prefix: str) -> tuple[int, int]:
+        """Sorted positions of the values that start with ``prefix`` (case-folded)."""
         folded = prefix.casefold()
-        lo = bisect.bisect_left(self.keys, folded)
         keys = self.keys
+        lo = bisect.bisect_left(keys, folded)
         hi = bisect.bisect_left(keys, folded + "\U0010ffff", lo)
         while hi < len(keys) and keys[hi].startswith(folded):
             hi += 1
-        return self.indices[lo:hi]
+        return lo, hi
+
+
+@dataclass(frozen=True)
+class Ranges:
+    """Victims selected by one filter: ranges of sorted positions in one index."""
+
+    index: SortedValues
+    spans: tuple[tuple[int, int], ...]
+
+    @property
+    def size(self) -> int:
+        return sum(hi - lo for lo, hi in self.spans)
+
+    def members(self) -> npt.NDArray[np.intp]:
+        if not self.spans:
+            return np.zeros(0, dtype=np.intp)
+        return np.concatenate([self.index.indices[lo:hi] for lo, hi in self.spans])
+
+    def contains(self, victims: npt.NDArray[np.intp]) -> npt.NDArray[np.bool_]:
+        rank = self.index.rank[victims]
+        keep = np.zeros(len(victims), dtype=bool)
+        for lo, hi in self.spans:
+            keep |= (rank >= lo) & (rank < hi)
+        return keep
 
 
 def _parts(text: str, variables: bool, arn: bool) -> tuple[Part, ...]:
@@ -135,37 +163,47 @@ class StatementFilter:
         self.conditions = tuple(conditions)
 
     def victims(self, ctx: Mapping[str, Any], resources: SortedValues,
-                keyed: Mapping[str, SortedValues], mixed: bool) -> set[int] | None:
+                keyed: Mapping[str, SortedValues], mixed: bool
+                ) -> npt.NDArray[np.intp] | None:
         """Victim indices the statement may apply to for attacker context ``ctx``
-        (``None``: all of them)."""
-        found: set[int] | None = ALL
+        (``None``: all of them): the smallest filter enumerated, the others tested."""
+        selections: list[Ranges] = []
         if self.resources is not None:
-            found = set()
+            spans = []
             for parts in self.resources:
                 prefix = literal_prefix(parts, ctx, wildcards=True)
                 if prefix is not None:
-                    found.update(resources.starting_with(prefix))
+                    spans.append(resources.range_of(prefix))
+            selections.append(Ranges(resources, tuple(spans)))
         for cond in self.conditions:
             if mixed and not cond.mixed_ok:
                 continue
             index = keyed[cond.key]
-            allowed: set[int] = set()
+            spans = []
             for parts in cond.values:
                 prefix = literal_prefix(parts, ctx, cond.wildcards)
                 if prefix is not None:
-                    allowed.update(index.starting_with(prefix))
-            found = allowed if found is None else found & allowed
+                    spans.append(index.range_of(prefix))
+            selections.append(Ranges(index, tuple(spans)))
+        if not selections:
+            return ALL
+        selections.sort(key=lambda r: r.size)
+        found = selections[0].members()
+        if len(selections[0].spans) > 1:
+            found = np.unique(found)
+        for other in selections[1:]:
+            if not len(found):
+                break
+            found = found[other.contains(found)]
         return found
 
 
-def candidate_victims(filters: Sequence[StatementFilter], ctx: Mapping[str, Any],
-                      resources: SortedValues, keyed: Mapping[str, SortedValues],
-                      mixed: bool, total: int) -> npt.NDArray[np.intp]:
-    """Victims some statement may apply to, sorted (all of them when one cannot say)."""
-    union: set[int] = set()
-    for filt in filters:
-        found = filt.victims(ctx, resources, keyed, mixed)
-        if found is None:
-            return np.arange(total, dtype=np.intp)
-        union |= found
-    return np.asarray(sorted(union), dtype=np.intp)
+def candidate_victims(found: Sequence[npt.NDArray[np.intp] | None], total: int
+                      ) -> npt.NDArray[np.intp]:
+    """The union of the statements' victims (all of them when one cannot say)."""
+    if any(f is None for f in found):
+        return np.arange(total, dtype=np.intp)
+    arrays = [f for f in found if f is not None and len(f)]
+    if not arrays:
+        return np.zeros(0, dtype=np.intp)
+    return arrays[0] if len(arrays) == 1 else np.unique(np.concatenate(arrays))

@@ -195,14 +195,19 @@ def search_population(population: Population, probes: list[Probe], *,
         keyed = {folded[k]: SortedValues([c[k] for c in victims.contexts]) for k in keys}
         multi = multivalued_keys(keys)
         modes = ["single"] + (["mixed"] if multi else [])
+        victim_keys = frozenset(folded.values())
+        filters: dict[int, StatementFilter] = {}
+        reached: dict[tuple[int, int, str], npt.NDArray[np.intp] | None] = {}
         for action in probe.actions:
             own_codes = np.full(len(members), -1, dtype=np.int8)
             reach = np.zeros(len(members), dtype=np.int64)
             own_lookup: dict[int, tuple[Any, int]] = {}
             for group in groups:
                 _own_rows(group, action, victims, columns, own_codes, own_lookup)
-                filters = [StatementFilter(st, frozenset(folded.values()))
-                           for st in group.allow_statements(action)]
+                statements = group.allow_statements(action)
+                for st in statements:
+                    if id(st) not in filters:
+                        filters[id(st)] = StatementFilter(st, victim_keys)
                 for mode in modes:
                     attackers: list[npt.NDArray[np.intp]] = []
                     values: list[npt.NDArray[np.intp]] = []
@@ -212,10 +217,12 @@ def search_population(population: Population, probes: list[Probe], *,
                             continue
                         result.checked += victims.total - (
                             len(victims.owners[own]) if own is not None else 0)
-                        if not filters:
+                        if not statements:
                             continue
-                        found = candidate_victims(filters, contexts[a], resources_index, keyed,
-                                                  mode == "mixed", len(victims.resources))
+                        found = candidate_victims(
+                            [_victims_of(filters[id(st)], st, a, mode, contexts[a],
+                                         resources_index, keyed, reached)
+                             for st in statements], len(victims.resources))
                         if own is not None:
                             found = found[found != own]
                         if len(found):
@@ -236,6 +243,19 @@ def search_population(population: Population, probes: list[Probe], *,
                 return batch[row]
             result.own_decision[(p, action)] = lookup
     return result
+
+
+def _victims_of(filt: StatementFilter, statement: object, attacker: int, mode: str,
+                ctx: Mapping[str, Any], resources: SortedValues,
+                keyed: Mapping[str, SortedValues],
+                cache: dict[tuple[int, int, str], npt.NDArray[np.intp] | None]
+                ) -> npt.NDArray[np.intp] | None:
+    """A statement's candidate victims for one attacker, computed once per probe (the
+    same statement serves several actions)."""
+    key = (id(statement), attacker, mode)
+    if key not in cache:
+        cache[key] = filt.victims(ctx, resources, keyed, mode == "mixed")
+    return cache[key]
 
 
 def _victim_columns(victims: Victims, attackers: npt.NDArray[np.intp],

@@ -1,4 +1,5 @@
-"""Assertions for unit tests: ``assert_allowed``, ``assert_denied``, ``assert_isolated``.
+"""Assertions for unit tests: ``assert_allowed``, ``assert_denied``, ``assert_isolated``,
+``assert_population_isolated``.
 
 Each evaluates with the engine and, when the expectation fails, raises ``AssertionError``
 whose message is the decision's explanation (which statements applied, which condition or
@@ -18,7 +19,9 @@ from ..cognito.pool import IdentityPool
 from ..engine.explain import Decision
 from ..engine.request import Request
 from ..policyset import PolicyInput, PolicySet
+from ..population.isolation import IsolationResult, check_isolation
 from ..population.owners import OwnerTemplate, granted_actions
+from ..population.search import VacuousCheck
 
 Subject = SimulatedIdentity | PolicySet
 LoginInput = Mapping[str, Any] | Login | SimulatedIdentity
@@ -137,10 +140,45 @@ def assert_isolated(pool: IdentityPool | str | Path, login_a: LoginInput, login_
             if decision.allowed:
                 report.leaks.append(decision)
     if report.leaks:
-        first = report.leaks[0]
-        lines = [f"identity A ({a.identity_id}, role {a.role_arn}) reaches identity B's "
-                 f"({b.identity_id}) resources:"]
-        lines += [f"  {d.request.action} on {d.request.resource}" for d in report.leaks]
-        lines += ["", first.explain()]
-        raise AssertionError("\n".join(lines))
+        raise AssertionError(_leak_message(a, b, report.leaks))
     return report
+
+
+def _leak_message(a: SimulatedIdentity, b: SimulatedIdentity, leaks: Sequence[Decision],
+                  note: str = "") -> str:
+    """Identity A reaches identity B's resources: the requests, then the first one
+    explained."""
+    lines = [f"identity A ({a.identity_id}, role {a.role_arn}) reaches identity B's "
+             f"({b.identity_id}) resources:"]
+    lines += [f"  {d.request.action} on {d.request.resource}" for d in leaks]
+    if note:
+        lines.append(f"  ({note})")
+    lines += ["", leaks[0].explain()]
+    return "\n".join(lines)
+
+
+def assert_population_isolated(pool: IdentityPool | str | Path,
+                               templates: str | Sequence[str], *, n: int = 20,
+                               context: Mapping[str, str] | Sequence[str] | None = None,
+                               actions: Sequence[str] | None = None,
+                               logins: Sequence[Mapping[str, Any]] | None = None,
+                               adversarial_examples: int = 100) -> IsolationResult:
+    """Fail if any identity of the pool's population reaches another identity's
+    resources: ``n`` generated logins per role path (or ``logins``), every ordered pair,
+    every action the roles grant on the templates' resources (or ``actions``), then an
+    adversarial search (see :func:`policy_eval.population.check_isolation`). A vacuous
+    check (no identity may act on its own resource) fails too."""
+    try:
+        result = check_isolation(pool, templates, context=context, actions=actions, n=n,
+                                 logins=logins, adversarial_examples=adversarial_examples)
+    except VacuousCheck as exc:
+        raise AssertionError(exc.message) from None
+    if result.counterexamples:
+        first = result.counterexamples[0]
+        message = _leak_message(first.attacker.identity, first.victim.identity,
+                                [first.decision], first.note)
+        raise AssertionError(
+            f"{result.counterexample_count} counterexample(s) in {result.checked} checks "
+            f"({first.search} search, attacker path {first.attacker.path}, victim path "
+            f"{first.victim.path}); the first:\n{message}")
+    return result
