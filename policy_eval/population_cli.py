@@ -47,6 +47,8 @@ _RESOURCE = typer.Option(..., "--resource", "-r", help="Resource template naming
                          "(${sub} = the identity ID; any ${context-key}). Repeat for more.")
 _IDENTITIES = typer.Option(100, "--identities", "-n", min=1,
                            help="Logins per role path (distinct subjects).")
+_ACTION = typer.Option(None, "--action", "-a", help="Actions to decide (default: every "
+                       "action the roles grant that applies to the resource). Repeat for more.")
 _LOGINS = typer.Option(None, "--logins", help="JSON/YAML list or JSON Lines file of login "
                        "objects; replaces the generated identities.")
 
@@ -93,9 +95,12 @@ def _population(pool: Path, identities: int, logins: Path | None) -> Any:
 
 
 def _console() -> Console:
+    """Rich on stdout; piped output gets a wide page rather than rich's 80 columns, so
+    that role paths and action lists stay whole in files and CI logs."""
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=True)
+    return Console(highlight=False, soft_wrap=True,
+                   width=None if sys.stdout.isatty() else 160)
 
 
 def _role_name(arn: str | None) -> str:
@@ -212,9 +217,7 @@ def register(app: typer.Typer) -> None:
     def matrix_command(
         pool: Path = _POOL,
         resource: list[str] = _RESOURCE,
-        action: list[str] = typer.Option(None, "--action", "-a", help="Actions to decide "
-                                         "(default: every action the roles grant that "
-                                         "applies to the resource). Repeat for more."),
+        action: list[str] = _ACTION,
         identities: int = _IDENTITIES,
         logins: Path = _LOGINS,
         output_format: MatrixFormat = typer.Option(MatrixFormat.text, "--format", "-f",
@@ -256,6 +259,7 @@ def register(app: typer.Typer) -> None:
         context: list[str] = typer.Option(None, "--context", "-c", help="KEY=TEMPLATE: put "
                                           "the victim's value in the request context, e.g. "
                                           "dynamodb:LeadingKeys='${sub}'. Repeat for more."),
+        action: list[str] = _ACTION,
         identities: int = _IDENTITIES,
         logins: Path = _LOGINS,
         output_format: IsolationFormat = typer.Option(IsolationFormat.text, "--format", "-f",
@@ -274,7 +278,7 @@ def register(app: typer.Typer) -> None:
             try:
                 population = _population(pool, identities, logins)
                 return check_isolation(population, resource, context=context or None,
-                                       adversarial=adversarial_examples > 0,
+                                       actions=action or None, adversarial=adversarial_examples > 0,
                                        adversarial_examples=adversarial_examples,
                                        progress=progress.advance, on_total=progress.set_total)
             finally:

@@ -135,7 +135,7 @@ def check_isolation(pool: PoolInput, templates: str | Sequence[str], *,
             path = members[index].path
             by_path[path] = by_path.get(path, 0) + int(reach[index])
     total = found.leak_count
-    if adversarial and members:
+    if adversarial and adversarial_examples > 0 and members:
         known = {(e.attacker.path, e.victim.path, e.action) for e in examples}
         for leak in adversarial_search(population, probes, known=known,
                                        max_examples=adversarial_examples):
@@ -146,4 +146,5 @@ def check_isolation(pool: PoolInput, templates: str | Sequence[str], *,
             total += 1
     return IsolationResult(population, [p.source for p in probes],
                            {p.source: p.actions for p in probes}, found.checked, examples,
-                           total, by_path, adversarial_examples if adversarial else 0)
+                           total, by_path,
+                           adversarial_examples if adversarial else 0)
