@@ -7,14 +7,13 @@ import json
 from pathlib import Path
 
 import pytest
+from _population_support import LOGINS, NOTES_APP, PHOTO_APP
 
 from policy_eval.cognito import IdentityPool
 from policy_eval.errors import InputError
 from policy_eval.population import generate_identities, load_logins
 from policy_eval.population.generate import ISSUE_TIME
 from policy_eval.population.paths import claims_for_rule
-
-from _population_support import LOGINS, NOTES_APP, PHOTO_APP
 
 
 def test_notes_app_has_four_role_paths_with_n_distinct_identities_each():

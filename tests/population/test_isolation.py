@@ -91,7 +91,7 @@ def test_a_vacuous_check_is_refused():
 
 
 def test_a_template_every_identity_shares_is_refused():
-    with pytest.raises(InputError, match="no \\$\\{...\\}"):
+    with pytest.raises(InputError, match=r"no \$\{\.\.\.\}"):
         check_isolation(NOTES_APP, ["arn:aws:s3:::example-notes-app/public/a.txt"], n=2)
 
 
