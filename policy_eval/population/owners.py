@@ -19,6 +19,7 @@ from typing import Any
 
 from ..catalog import get_catalog
 from ..cognito.identity import SimulatedIdentity
+from ..document.variables import Variable, VariableSyntaxError, parse_template
 from ..errors import InputError, Location
 
 VARIABLE = re.compile(r"\$\{([^}]*)\}")
@@ -28,58 +29,56 @@ ALIASES = {"sub": "cognito-identity.amazonaws.com:sub",
 
 
 class OwnerTemplate:
-    """A string with ``${key}`` placeholders filled from an identity's context."""
+    """A string with ``${key}`` placeholders filled from an identity's context, read as
+    in a policy (``${key, 'default'}``, ``${*}``; spec §3.1) through
+    :mod:`policy_eval.document.variables`."""
 
-    __slots__ = ("keys", "pieces", "source")
+    __slots__ = ("keys", "parts", "source")
 
     def __init__(self, source: str, *, where: Location | None = None) -> None:
         self.source = source
-        pieces: list[str] = []
-        keys: list[str] = []
-        last = 0
-        for match in VARIABLE.finditer(source):
-            name = match.group(1).strip()
-            if not name:
-                raise InputError(f"template {source!r}: empty ${{}}", where or Location(),
-                                 "invalid-template")
-            pieces.append(source[last:match.start()])
-            keys.append(ALIASES.get(name, name).lower())
-            last = match.end()
-        tail = source[last:]
-        if "${" in tail:
-            raise InputError(f"template {source!r}: unclosed ${{", where or Location(),
-                             "invalid-template")
-        pieces.append(tail)
-        self.pieces = tuple(pieces)
-        self.keys = tuple(keys)
+        try:
+            parts = parse_template(source)
+        except VariableSyntaxError as exc:
+            raise InputError(f"template {source!r}: {exc.message} (column {exc.column})",
+                             where or Location(), "invalid-template") from None
+        self.parts = tuple(
+            Variable(ALIASES.get(p.key, p.key), p.default) if isinstance(p, Variable) else p
+            for p in parts)
+        self.keys = tuple(p.folded for p in self.parts if isinstance(p, Variable))
 
     @property
     def has_variables(self) -> bool:
         return bool(self.keys)
 
+    def _value(self, part: Variable, folded_context: Mapping[str, Any]) -> Any:
+        return folded_context.get(part.folded, part.default)
+
     def resolve(self, folded_context: Mapping[str, Any]) -> str | None:
         """The template for a context with lower-cased keys; ``None`` when a key is
-        absent or multivalued (the identity owns nothing under this template)."""
-        if not self.keys:
-            return self.source
-        out = [self.pieces[0]]
-        for key, piece in zip(self.keys, self.pieces[1:], strict=True):
-            value = folded_context.get(key)
-            if type(value) is not str:
+        absent (without a default) or multivalued: the identity owns nothing here."""
+        out: list[str] = []
+        for part in self.parts:
+            if not isinstance(part, Variable):
+                out.append(part.value)
+                continue
+            value = self._value(part, folded_context)
+            if not isinstance(value, str):
                 return None
             out.append(value)
-            out.append(piece)
         return "".join(out)
 
     def resolve_for(self, identity: SimulatedIdentity) -> str:
         """The template for one identity; ``ValueError`` naming the keys it could use
         when a key is missing."""
-        found = self.resolve(fold(identity.context))
+        folded = fold(identity.context)
+        found = self.resolve(folded)
         if found is None:
+            missing = next(p for p in self.parts if isinstance(p, Variable)
+                           and not isinstance(self._value(p, folded), str))
             keys = sorted(k for k, v in identity.context.items() if isinstance(v, str))
-            missing = [k for k in self.keys if not isinstance(fold(identity.context).get(k), str)]
-            raise ValueError(f"resource template {self.source!r}: ${{{missing[0]}}} is not a "
-                             "single-valued key of the identity's context (available: "
+            raise ValueError(f"resource template {self.source!r}: ${{{missing.key}}} is not "
+                             "a single-valued key of the identity's context (available: "
                              f"{', '.join(keys)})")
         return found
 

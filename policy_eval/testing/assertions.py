@@ -18,6 +18,7 @@ from ..cognito.model import Login
 from ..cognito.pool import IdentityPool
 from ..engine.explain import Decision
 from ..engine.request import Request
+from ..errors import InputError
 from ..policyset import PolicyInput, PolicySet
 from ..population.isolation import IsolationResult, check_isolation
 from ..population.owners import OwnerTemplate, granted_actions
@@ -74,8 +75,13 @@ def assert_denied(subject: Subject, action: str, resource: str = "*",
 def resolve_template(template: str, identity: SimulatedIdentity) -> str:
     """``template`` with each ``${key}`` replaced by the identity's context value
     (``${sub}`` and ``${identity_id}`` abbreviate ``${cognito-identity.amazonaws.com:sub}``;
-    any context key works, e.g. ``${aws:PrincipalTag/dept}``)."""
-    return OwnerTemplate(template).resolve_for(identity)
+    any context key works, e.g. ``${aws:PrincipalTag/dept}``; ``${key, 'default'}`` and
+    ``${*}`` are read as in a policy)."""
+    try:
+        owner = OwnerTemplate(template)
+    except InputError as exc:
+        raise ValueError(f"resource {exc.message}") from None
+    return owner.resolve_for(identity)
 
 
 @dataclass
