@@ -87,7 +87,7 @@ def write_heatmap(matrix: AccessMatrix, path: str | Path) -> Path:
                  ha="left")
     target = Path(path)
     try:
-        fig.savefig(target, dpi=110, bbox_inches="tight")
+        fig.savefig(target, dpi=90, bbox_inches="tight")
     except OSError as exc:
         raise InputError(f"cannot write the plot: {exc.strerror}", Location(str(target)),
                          "write-error") from None
