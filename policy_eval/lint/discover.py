@@ -436,17 +436,29 @@ class _Builder:
             if isinstance(pool, dict):
                 self.pool(pool, "/cognito/pool")
             elif isinstance(pool, str) and self.base is not None:
-                ref = self.base / pool
-                try:
-                    sub = load_file(ref)
-                    sub.path = display_path(ref)
-                except PolicyEvalError as exc:
-                    self.targets.append(unreadable_target(exc, exc.location.path))
-                else:
-                    inner = _Builder(sub, ref.parent)
-                    inner.pool(sub.data if isinstance(sub.data, dict) else {})
-                    self.targets.extend(inner.targets)
+                self.pool_reference(self.base / pool)
         self.targets.insert(0, Target("scenario", self.source, "", data))
+
+    def pool_reference(self, ref: Path) -> None:
+        """The targets of a scenario's pool file: a pool file, or a template (a file, or
+        a ``cdk.out`` folder) whose identity pool the scenario simulates."""
+        shown = display_path(ref)
+        if ref.is_dir() or ref.name.lower().endswith(raw_suffixes()):
+            self.targets.extend(load_targets(FileInput(ref / "manifest.json" if ref.is_dir()
+                                                       else ref, shown, True)))
+            return
+        try:
+            sub = load_file(ref)
+            sub.path = shown
+        except PolicyEvalError as exc:
+            self.targets.append(unreadable_target(exc, exc.location.path))
+            return
+        if detect_kind(sub.data, shown) == "template":
+            self.targets.extend(build_targets(sub, base=ref.parent))
+            return
+        inner = _Builder(sub, ref.parent)
+        inner.pool(sub.data if isinstance(sub.data, dict) else {})
+        self.targets.extend(inner.targets)
 
 
 def _flatten(value: Any, pointer: str) -> Iterator[tuple[str, Any]]:
