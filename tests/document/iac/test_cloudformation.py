@@ -208,5 +208,5 @@ Resources:
     codes = sorted(e.code for e in ex.errors)
     assert codes == ["invalid-template", "sub-missing-variable"]
     sub = next(e for e in ex.errors if e.code == "sub-missing-variable")
-    assert (sub.location.line, sub.location.resource) == (18, "Bad")
+    assert (sub.location.line, sub.location.resource) == (16, "Bad")
     assert ex.policies == 2 and len(ex.view.data["ManagedPolicies"]) == 1
