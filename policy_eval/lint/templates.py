@@ -22,6 +22,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..document.iac.unknown import holds_placeholder
 from ..errors import Location, PolicyEvalError, join_pointer
 from .discover import FileInput, _Builder, display_path, unreadable_target
 from .rule import Target
@@ -42,7 +43,11 @@ def extraction_targets(extraction: TemplateExtraction, base: Path | None) -> lis
     data: dict[str, Any] = view.data
     builder = _Builder(view, base)
     if extraction.has_pool:
-        builder.pool(data)
+        builder.pool(extraction.pool_data())
+        pool_target = builder.targets[0]
+        # a pool error about an unknown value is SYN022's to report, not the pool's
+        pool_target.errors = [e for e in pool_target.errors
+                              if not holds_placeholder(e.message)]
     else:
         managed = builder.managed_policies(data.get("ManagedPolicies"), "/ManagedPolicies")
         roles = [builder.role(role, join_pointer("/IamRoles", i), managed, {})

@@ -48,7 +48,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .detect import is_cdk_manifest, is_cloudformation
+from .detect import is_account_export, is_cdk_manifest, is_cloudformation, is_show_json
 
 if TYPE_CHECKING:
     from ..source import SourceDocument
@@ -74,6 +74,12 @@ READERS: list[TemplateReader] = [
                    detect=is_cdk_manifest),
     TemplateReader("cloudformation", "policy_eval.document.iac.readers:read_cloudformation",
                    detect=is_cloudformation),
+    TemplateReader("terraform", "policy_eval.document.iac.terraform.module:read_terraform_file",
+                   suffixes=(".tf",)),
+    TemplateReader("terraform-show", "policy_eval.document.iac.terraform.plan:read_terraform_show",
+                   detect=is_show_json),
+    TemplateReader("account-export", "policy_eval.document.iac.account_export:read_export",
+                   detect=is_account_export),
 ]
 
 

@@ -108,7 +108,9 @@ class MappedLocator(Locator):
     def location(self, pointer: str, *, key: bool = False) -> Location:
         tptr = self.origin(pointer)
         loc = self.template.locator.location(tptr, key=key)
-        return Location(self.path, loc.line, loc.column, tptr, loc.end_line, loc.end_column,
+        # a reader's locator may name each element's own file (a Terraform module)
+        path = loc.path if loc.path != self.template.locator.path else self.path
+        return Location(path, loc.line, loc.column, tptr, loc.end_line, loc.end_column,
                         resource_label(tptr, self.labels))
 
 
@@ -167,7 +169,7 @@ class _Extractor:
         self.resolver = Resolver(data, self.locate, params)
         self.origins: dict[str, str] = {}
         self.view: dict[str, Any] = {}
-        self.result = TemplateExtraction(source, source)
+        self.result = TemplateExtraction(source, source, errors=list(source.errors))
         resources = data.get("Resources")
         self.resources: dict[str, Any] = resources if isinstance(resources, dict) else {}
         self.roles_by_name: dict[str, int] = {}

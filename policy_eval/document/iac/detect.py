@@ -3,6 +3,10 @@
 * CloudFormation / SAM / CDK stack: an ``AWSTemplateFormatVersion``, a SAM ``Transform``
   (``AWS::Serverless-2016-10-31``), or a ``Resources`` object whose entries have a
   ``Type`` such as ``AWS::IAM::Role`` (or ``Custom::...``).
+* ``terraform show -json`` output: a ``format_version`` with ``planned_values`` or
+  ``resource_changes`` (a plan) or ``values`` and ``terraform_version`` (a state).
+* ``aws iam get-account-authorization-details`` output: a ``RoleDetailList`` list with
+  ``Policies``, ``UserDetailList`` or ``GroupDetailList``.
 * CDK cloud assembly manifest (``cdk.out/manifest.json``): ``version`` and ``artifacts``
   with an ``aws:cloudformation:stack`` or ``cdk:cloud-assembly`` artifact.
 """
@@ -49,3 +53,16 @@ def may_be_template(data: Any) -> bool:
     """A first test cheap enough for every file (one to three key lookups)."""
     return isinstance(data, dict) and ("Resources" in data or "AWSTemplateFormatVersion" in data
                                        or "Transform" in data or "artifacts" in data)
+
+
+def is_show_json(data: Any) -> bool:
+    """Is decoded ``data`` the output of ``terraform show -json`` (a plan or a state)?"""
+    return isinstance(data, dict) and isinstance(data.get("format_version"), str) and (
+        "planned_values" in data or "resource_changes" in data
+        or ("values" in data and "terraform_version" in data))
+
+
+def is_account_export(data: Any) -> bool:
+    """Is decoded ``data`` ``aws iam get-account-authorization-details`` output?"""
+    return isinstance(data, dict) and isinstance(data.get("RoleDetailList"), list) and (
+        "Policies" in data or "UserDetailList" in data or "GroupDetailList" in data)

@@ -90,6 +90,19 @@ def parse_params(items: list[str] | None) -> dict[str, str]:
     return out
 
 
+#: Resource metadata holding what ``Ref`` (key ``"Ref"``) and ``Fn::GetAtt`` (attribute
+#: names) return for a resource that exists: readers of deployed state (account exports,
+#: Terraform plans and states) know the real values, which replace the placeholders.
+DEPLOYED_ATTRIBUTES = "policy-eval:attributes"
+
+
+def _deployed_attribute(resource: dict[str, Any], attribute: str | None) -> str | None:
+    meta = resource.get("Metadata")
+    known = meta.get(DEPLOYED_ATTRIBUTES) if isinstance(meta, dict) else None
+    value = known.get(attribute or "Ref") if isinstance(known, dict) else None
+    return value if isinstance(value, str) else None
+
+
 class Resolver:
     """Resolves the values of one template (see the module docstring)."""
 
@@ -213,6 +226,9 @@ class Resolver:
         if not isinstance(resource, dict):
             raise self.error(f"Fn::GetAtt names {logical_id!r}, which is not a resource of the "
                              "template", aptr, "unknown-reference")
+        deployed = _deployed_attribute(resource, attribute)
+        if deployed is not None:
+            return deployed
         rtype = str(resource.get("Type", ""))
         shape = RESOURCE_TYPES.get(rtype)
         expression = f"Ref {logical_id}" if attribute is None else \
