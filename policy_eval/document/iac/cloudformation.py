@@ -423,6 +423,8 @@ class _Extractor:
         entry["AssumeRolePolicyDocument"] = self._document(
             optr + "/AssumeRolePolicyDocument", base + "/AssumeRolePolicyDocument",
             props["AssumeRolePolicyDocument"])
+        entry["RoleId"] = self.synthetic(optr + "/RoleId", join_pointer("/Resources", logical_id),
+                                         self.attr(logical_id, "RoleId"))
         self._attach_managed(entry, optr, logical_id)
         if "PermissionsBoundary" in props:
             arn = self.known(props["PermissionsBoundary"], base + "/PermissionsBoundary")
