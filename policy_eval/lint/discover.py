@@ -108,12 +108,13 @@ def find_files(paths: list[Path], exclude: list[str] | tuple[str, ...] = ()) -> 
 
     for path in paths:
         if path.is_dir():
+            suffixes = SUFFIXES + raw_suffixes()
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".")
                                  and d not in SKIPPED_DIRS
                                  and not is_excluded(display_path(Path(root) / d), exclude))
                 for name in sorted(files):
-                    if not name.lower().endswith(SUFFIXES + raw_suffixes()):
+                    if not name.lower().endswith(suffixes):
                         continue
                     file = Path(root) / name
                     shown = display_path(file)
@@ -204,11 +205,15 @@ def _is_pool_settings(data: dict[str, Any]) -> bool:
         "IdentityPoolId" in data and ("RoleMappings" in data or "Roles" in data))
 
 
+#: :data:`policy_eval.document.iac.detect.TEMPLATE_KEYS`, kept here so that checking a plain
+#: policy never imports the iac package (pre-commit start-up; a test holds them equal).
+TEMPLATE_KEYS = frozenset(("Resources", "AWSTemplateFormatVersion", "Transform", "artifacts"))
+
+
 def template_reader(data: Any, path: str | None = None) -> Any:
     """The :class:`~policy_eval.document.iac.TemplateReader` of a decoded document, if it is
     a template (the iac package is imported only for documents that may be one)."""
-    from ..document.iac.detect import may_be_template
-    if not may_be_template(data):
+    if not isinstance(data, dict) or TEMPLATE_KEYS.isdisjoint(data):
         return None
     from ..document.iac import reader_for
     return reader_for(path, data)
@@ -539,7 +544,8 @@ def load_targets(item: FileInput, kind: str | None = None,
                  params: dict[str, str] | None = None) -> list[Target]:
     """Read one file and build its targets; an unreadable file becomes one target whose
     error is reported as a finding (the run goes on with the other files)."""
-    if item.path.name.lower().endswith(raw_suffixes()):
+    name = item.path.name.lower()
+    if not name.endswith(SUFFIXES) and name.endswith(raw_suffixes()):
         from .templates import raw_template_targets
         return raw_template_targets(item, params)
     try:

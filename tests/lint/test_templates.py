@@ -148,3 +148,19 @@ def test_realworld_templates() -> None:
     assert cog009.location.line == 128
     assert "amplify-livestream-s3-cloudformation-template.json" in \
         " ".join(result.empty_templates)
+
+
+def test_plain_policies_never_import_the_iac_package() -> None:
+    import subprocess
+    import sys
+
+    from policy_eval.document.iac.detect import TEMPLATE_KEYS
+    from policy_eval.lint import discover
+    assert discover.TEMPLATE_KEYS == TEMPLATE_KEYS
+    policy = str(REPO / "fixtures" / "policies" / "dynamodb-leading-keys.json")
+    code = ("import sys; from policy_eval.lint.runner import Linter; "
+            f"Linter().lint_paths([{policy!r}]); "
+            "print('policy_eval.document.iac' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"
