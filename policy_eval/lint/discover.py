@@ -540,6 +540,14 @@ def build_targets(source: SourceDocument, *, kind: str | None = None,
     return builder.targets
 
 
+def reported_as(exc: PolicyEvalError, display: str) -> PolicyEvalError:
+    """``exc`` located in the file as the run names it (its display path)."""
+    loc = exc.location
+    return type(exc)(exc.message, Location(display, loc.line, loc.column, loc.pointer,
+                                           loc.end_line, loc.end_column, loc.resource),
+                     exc.code)
+
+
 def load_targets(item: FileInput, kind: str | None = None,
                  params: dict[str, str] | None = None) -> list[Target]:
     """Read one file and build its targets; an unreadable file becomes one target whose
@@ -551,11 +559,7 @@ def load_targets(item: FileInput, kind: str | None = None,
     try:
         source = load_file(item.path)
     except PolicyEvalError as exc:
-        loc = exc.location
-        fixed = type(exc)(exc.message, Location(item.display, loc.line, loc.column,
-                                                loc.pointer, loc.end_line, loc.end_column),
-                          exc.code)
-        return [unreadable_target(fixed, item.display)]
+        return [unreadable_target(reported_as(exc, item.display), item.display)]
     source.path = item.display
     if source._locator is not None:
         source._locator.path = item.display

@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..document.iac.unknown import holds_placeholder
-from ..errors import Location, PolicyEvalError, join_pointer
-from .discover import FileInput, _Builder, display_path, unreadable_target
+from ..errors import PolicyEvalError, join_pointer
+from .discover import FileInput, _Builder, display_path, reported_as, unreadable_target
 from .rule import Target
 
 if TYPE_CHECKING:
@@ -104,11 +104,7 @@ def raw_template_targets(item: FileInput, params: dict[str, str] | None) -> list
     try:
         extractions = read_templates(reader, item.path, None, params)
     except PolicyEvalError as exc:
-        loc = exc.location
-        fixed = type(exc)(exc.message, Location(item.display, loc.line, loc.column,
-                                                loc.pointer, loc.end_line, loc.end_column),
-                          exc.code)
-        return [unreadable_target(fixed, item.display)]
+        return [unreadable_target(reported_as(exc, item.display), item.display)]
     targets: list[Target] = []
     for extraction in extractions:
         for doc in (extraction.source, extraction.view):

@@ -8,7 +8,6 @@ identity policy, duplicate Sids, empty arrays, oversized documents).
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 from collections.abc import Iterator
@@ -16,7 +15,7 @@ from typing import Any, ClassVar
 
 from ...errors import join_pointer
 from ..rule import KINDS, Finding, Rule, Severity, Target, register
-from ._base import IDENTITY_KINDS, ParseErrorRule, raw_statements
+from ._base import IDENTITY_KINDS, ParseErrorRule, TemplateRule, raw_statements
 
 ALL_KINDS = KINDS
 
@@ -945,34 +944,30 @@ class InvalidTemplate(ParseErrorRule):
     -------
     ```yaml
     Resources:
-      UploadsPolicy:
-        Type: AWS::IAM::ManagedPolicy
+      TaskRole:
+        Type: AWS::IAM::Role
         Properties:
-          PolicyDocument:
-            Version: "2012-10-17"
-            Statement:
-              - Effect: Allow
-                Action: s3:PutObject
-                Resource: !Sub "arn:aws:s3:::${UploadBucket}/uploads/*"
+          RoleName: !Sub "${Service}-task"
+          AssumeRolePolicyDocument:
+            Statement: [{Effect: Allow, Principal: {Service: ecs-tasks.amazonaws.com},
+                         Action: "sts:AssumeRole"}]
     ```
 
     Use instead
     -----------
     ```yaml
     Parameters:
-      UploadBucket:
-        Type: String
-        Default: example-uploads
+      Service: {Type: String, Default: billing}
     Resources:
-      UploadsPolicy:
-        Type: AWS::IAM::ManagedPolicy
+      TaskRole:
+        Type: AWS::IAM::Role
         Properties:
-          PolicyDocument:
+          Description: the billing service's tasks
+          RoleName: !Sub "${Service}-task"
+          AssumeRolePolicyDocument:
             Version: "2012-10-17"
-            Statement:
-              - Effect: Allow
-                Action: s3:PutObject
-                Resource: !Sub "arn:aws:s3:::${UploadBucket}/uploads/*"
+            Statement: [{Effect: Allow, Principal: {Service: ecs-tasks.amazonaws.com},
+                         Action: "sts:AssumeRole"}]
     ```
     """
 
@@ -988,7 +983,7 @@ class InvalidTemplate(ParseErrorRule):
 
 
 @register
-class TemplateValueNotAnalysed(Rule):
+class TemplateValueNotAnalysed(TemplateRule):
     """What it does
     ------------
     Reports a value of an infrastructure template that cannot be known before deployment,
@@ -1017,9 +1012,7 @@ class TemplateValueNotAnalysed(Rule):
           PolicyDocument:
             Version: "2012-10-17"
             Statement:
-              - Effect: Allow
-                Action: s3:GetObject
-                Resource: !Sub "arn:aws:s3:::${DataBucket}/*"
+              - {Effect: Allow, Action: s3:GetObject, Resource: !Sub "arn:aws:s3:::${DataBucket}/*"}
     ```
 
     Use instead
@@ -1033,12 +1026,11 @@ class TemplateValueNotAnalysed(Rule):
       ReadPolicy:
         Type: AWS::IAM::ManagedPolicy
         Properties:
+          Description: read the data bucket
           PolicyDocument:
             Version: "2012-10-17"
             Statement:
-              - Effect: Allow
-                Action: s3:GetObject
-                Resource: !Sub "arn:aws:s3:::${DataBucket}/*"
+              - {Effect: Allow, Action: s3:GetObject, Resource: !Sub "arn:aws:s3:::${DataBucket}/*"}
     ```
     """
 
@@ -1046,27 +1038,14 @@ class TemplateValueNotAnalysed(Rule):
     name = "template-value-not-analysed"
     summary = "A template value unknown before deployment (or defined elsewhere) was not analysed"
     severity = Severity.info
-    kinds = ("template",)
-    needs_valid_policy = False
 
-    def check(self, target: Target) -> Iterator[Finding]:
-        extraction = target.related.get("template")
-        if extraction is None:
-            return
-        source = extraction.source
+    def check_template(self, extraction: Any) -> Iterator[Finding]:
         for pointer, unknown in extraction.unknowns.items():
             yield Finding(self.code, self.name, f"not analysed: {unknown.describe()}",
-                          self.severity, _labelled(source.location(pointer), pointer,
-                                                   extraction.labels),
+                          self.severity, extraction.location(pointer),
                           "pass the value with --param NAME=VALUE (or give the parameter "
                           "a Default)")
         for note in extraction.notes:
             if note.not_analysed:
                 yield Finding(self.code, self.name, note.message, self.severity,
-                              _labelled(source.location(note.pointer), note.pointer,
-                                        extraction.labels))
-
-
-def _labelled(location: Any, pointer: str, labels: dict[str, str]) -> Any:
-    from ...document.iac.cloudformation import resource_label
-    return dataclasses.replace(location, resource=resource_label(pointer, labels))
+                              extraction.location(note.pointer))

@@ -198,9 +198,9 @@ Resources:
       PolicyDocument:
         Version: "2012-10-17"
         Statement:
-          - Effect: Allow
+          - Resource: !Sub "arn:aws:s3:::${Missing}/*"
+            Effect: Allow
             Action: s3:GetObject
-            Resource: !Sub "arn:aws:s3:::${Missing}/*"
   NoType:
     Properties: {}
 """
@@ -208,5 +208,5 @@ Resources:
     codes = sorted(e.code for e in ex.errors)
     assert codes == ["invalid-template", "sub-missing-variable"]
     sub = next(e for e in ex.errors if e.code == "sub-missing-variable")
-    assert (sub.location.line, sub.location.resource) == (16, "Bad")
+    assert (sub.location.line, sub.location.resource) == (14, "Bad")
     assert ex.policies == 2 and len(ex.view.data["ManagedPolicies"]) == 1
