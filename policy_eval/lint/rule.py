@@ -58,9 +58,10 @@ class Severity(str, Enum):
 
 
 #: Document kinds the linter recognises (``unreadable``: a file that could not be decoded;
-#: its ``Target.errors`` say why).
+#: its ``Target.errors`` say why; ``template``: an infrastructure template as a whole, with
+#: ``related["template"]`` its extraction, see :mod:`policy_eval.lint.templates`).
 #: ``POLICY_KINDS`` (from ``document.model``) are the IAM policy documents.
-KINDS = (*POLICY_KINDS, "pool", "role-bundle", "scenario", "unreadable")
+KINDS = (*POLICY_KINDS, "pool", "role-bundle", "scenario", "template", "unreadable")
 
 
 @dataclass

@@ -49,10 +49,13 @@ def is_cdk_manifest(data: Any) -> bool:
                for a in data["artifacts"].values())
 
 
+#: Top-level keys of which a template of a JSON/YAML format has at least one.
+TEMPLATE_KEYS = frozenset(("Resources", "AWSTemplateFormatVersion", "Transform", "artifacts"))
+
+
 def may_be_template(data: Any) -> bool:
-    """A first test cheap enough for every file (one to three key lookups)."""
-    return isinstance(data, dict) and ("Resources" in data or "AWSTemplateFormatVersion" in data
-                                       or "Transform" in data or "artifacts" in data)
+    """A first test cheap enough for every file (a few key lookups)."""
+    return isinstance(data, dict) and not TEMPLATE_KEYS.isdisjoint(data)
 
 
 def is_show_json(data: Any) -> bool:

@@ -195,3 +195,19 @@ def is_allow(statement: Statement) -> bool:
 def strip_variables(text: str) -> str:
     """``text`` with every ``${...}`` removed (for wildcard checks outside variables)."""
     return "".join(part.value for part in template_parts(text) if isinstance(part, Text))
+
+
+class TemplateRule(Rule):
+    """A rule on an infrastructure template as a whole (kind ``template``): it reads the
+    extraction (:class:`~policy_eval.document.iac.cloudformation.TemplateExtraction`)."""
+
+    kinds = ("template",)
+    needs_valid_policy = False
+
+    def check(self, target: Target) -> Iterator[Finding]:
+        extraction = target.related.get("template")
+        if extraction is not None:
+            yield from self.check_template(extraction)
+
+    def check_template(self, extraction: Any) -> Iterable[Finding]:  # pragma: no cover
+        raise NotImplementedError

@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from ...errors import ErrorCode, join_pointer
 from ..rule import KINDS, Finding, Rule, Severity, Target, register
-from ._base import IDENTITY_KINDS, ParseErrorRule, raw_statements
+from ._base import IDENTITY_KINDS, ParseErrorRule, TemplateRule, raw_statements
 
 ALL_KINDS = KINDS
 
@@ -926,3 +926,128 @@ class IdInIdentityPolicy(Rule):
         if isinstance(target.data, dict) and "Id" in target.data:
             yield self.finding(target, "/Id", "Id has no meaning in an identity-based policy",
                                key=True, fix="remove Id")
+
+
+@register
+class InvalidTemplate(ParseErrorRule):
+    """What it does
+    ------------
+    Reports an infrastructure template (CloudFormation, SAM, CDK output) whose IAM or
+    Cognito resources cannot be read: a ``Ref`` or ``Fn::GetAtt`` to nothing, a circular
+    reference, a ``!Sub`` variable that names no parameter, resource or attribute, a
+    malformed intrinsic function, a resource without ``Type`` or without its policy.
+
+    Why is this bad?
+    ----------------
+    CloudFormation refuses the template, and the policies that depend on the value cannot
+    be checked. The other resources of the template are still linted.
+
+    Example
+    -------
+    ```yaml
+    Resources:
+      TaskRole:
+        Type: AWS::IAM::Role
+        Properties:
+          RoleName: !Sub "${Service}-task"
+          AssumeRolePolicyDocument:
+            Statement: [{Effect: Allow, Principal: {Service: ecs-tasks.amazonaws.com},
+                         Action: "sts:AssumeRole"}]
+    ```
+
+    Use instead
+    -----------
+    ```yaml
+    Parameters:
+      Service: {Type: String, Default: billing}
+    Resources:
+      TaskRole:
+        Type: AWS::IAM::Role
+        Properties:
+          Description: the billing service's tasks
+          RoleName: !Sub "${Service}-task"
+          AssumeRolePolicyDocument:
+            Version: "2012-10-17"
+            Statement: [{Effect: Allow, Principal: {Service: ecs-tasks.amazonaws.com},
+                         Action: "sts:AssumeRole"}]
+    ```
+    """
+
+    code = "SYN021"
+    name = "invalid-template"
+    summary = "A template value cannot be resolved (Ref to nothing, cycle, bad !Sub variable)"
+    severity = Severity.error
+    kinds = ("template",)
+    error_codes = ("template-error", "invalid-template", "invalid-intrinsic",
+                   "unknown-reference", "circular-reference", "sub-missing-variable")
+    fix_hint = ("declare the parameter or resource the value names, or write ${!...} for a "
+                "literal ${...}")
+
+
+@register
+class TemplateValueNotAnalysed(TemplateRule):
+    """What it does
+    ------------
+    Reports a value of an infrastructure template that cannot be known before deployment,
+    and so was not analysed: a parameter without ``Default`` (and no ``--param``),
+    ``Fn::ImportValue``, a dynamic reference, an attribute with no documented placeholder;
+    and what the template only points at: an AWS managed policy, a permissions boundary or
+    a SAM policy template whose definition is not available.
+
+    Why is this bad?
+    ----------------
+    Nothing is known about such a value, so no rule can vouch for it: it is neither
+    treated as a wildcard (which would invent findings) nor as harmless (which would hide
+    them). Findings that other rules would report on the placeholder are dropped; this one
+    says what to supply (``--param NAME=VALUE``) to have it checked.
+
+    Example
+    -------
+    ```yaml
+    Parameters:
+      DataBucket:
+        Type: String
+    Resources:
+      ReadPolicy:
+        Type: AWS::IAM::ManagedPolicy
+        Properties:
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - {Effect: Allow, Action: s3:GetObject, Resource: !Sub "arn:aws:s3:::${DataBucket}/*"}
+    ```
+
+    Use instead
+    -----------
+    ```yaml
+    Parameters:
+      DataBucket:
+        Type: String
+        Default: example-data
+    Resources:
+      ReadPolicy:
+        Type: AWS::IAM::ManagedPolicy
+        Properties:
+          Description: read the data bucket
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - {Effect: Allow, Action: s3:GetObject, Resource: !Sub "arn:aws:s3:::${DataBucket}/*"}
+    ```
+    """
+
+    code = "SYN022"
+    name = "template-value-not-analysed"
+    summary = "A template value unknown before deployment (or defined elsewhere) was not analysed"
+    severity = Severity.info
+
+    def check_template(self, extraction: Any) -> Iterator[Finding]:
+        for pointer, unknown in extraction.unknowns.items():
+            yield Finding(self.code, self.name, f"not analysed: {unknown.describe()}",
+                          self.severity, extraction.location(pointer),
+                          "pass the value with --param NAME=VALUE (or give the parameter "
+                          "a Default)")
+        for note in extraction.notes:
+            if note.not_analysed:
+                yield Finding(self.code, self.name, note.message, self.severity,
+                              extraction.location(note.pointer))
