@@ -388,6 +388,30 @@ resource "aws_iam_group_policy" "write" {
         "arn:aws:s3:::media/${aws:username}/*"
 
 
+def test_tfvars_values_are_the_parameter_defaults(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text('''
+variable "bucket" {
+  default = "dev-media"
+}
+variable "team" {}
+resource "aws_iam_policy" "p" {
+  policy = jsonencode({Version = "2012-10-17", Statement = [{Effect = "Allow",
+    Action = "s3:GetObject", Resource = "arn:aws:s3:::${var.bucket}/${var.team}/*"}]})
+}
+''')
+    (tmp_path / "terraform.tfvars").write_text('bucket = "prod-media"\nteam = "red"\n')
+    (tmp_path / "z.auto.tfvars").write_text('team = "blue"\n')
+    [extraction] = read_templates(reader_for(tmp_path / "main.tf"), tmp_path / "main.tf", None)
+    parameters = extraction.source.data["Parameters"]
+    assert parameters["bucket"]["Default"] == "prod-media"
+    assert parameters["team"]["Default"] == "blue"
+    [policy] = extraction.view.data["ManagedPolicies"]
+    assert policy["PolicyVersionList"][0]["Document"]["Statement"][0]["Resource"] == \
+        "arn:aws:s3:::prod-media/blue/*"
+    loc = extraction.source.location("/Parameters/team/Default")
+    assert (Path(loc.path).name, loc.line) == ("z.auto.tfvars", 1)
+
+
 def test_reference_problems_are_located_errors_and_unknowns() -> None:
     data, read = translate('''
 locals {

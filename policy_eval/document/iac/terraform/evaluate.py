@@ -88,6 +88,8 @@ class ModuleIndex:
     locals: dict[str, tuple[Attribute, HclFile]] = field(default_factory=dict)
     resources: dict[str, Block] = field(default_factory=dict)     # "aws_iam_role.auth"
     data: dict[str, Block] = field(default_factory=dict)          # "aws_region.current"
+    #: variable values assigned in the module's ``.tfvars`` files
+    values: dict[str, tuple[Attribute, HclFile]] = field(default_factory=dict)
 
 
 class Evaluator:
@@ -404,10 +406,23 @@ class Evaluator:
             return unknown(ctx.text_of(tree), span)
         if not steps:
             return ref(name, span)
-        default = self.attribute(block, "default")
+        default = self.variable_value(name)
         if default is None:
             return unknown(ctx.text_of(tree), span)
         return self._index(default, steps, tree, ctx)
+
+    def variable_value(self, name: str) -> Node | None:
+        """The value a variable has when nothing else is given: its ``.tfvars`` value
+        (``terraform.tfvars``, then ``*.auto.tfvars``, as Terraform loads them), else its
+        ``default``."""
+        assigned = self.index.values.get(name)
+        if assigned is not None:
+            attr, file = assigned
+            node = self.evaluate(attr.expression, Context(file))
+            node.key_span = attr.key_span
+            return node
+        block = self.index.variables.get(name)
+        return self.attribute(block, "default") if block is not None else None
 
     def _local(self, name: str, span: FileSpan) -> Node | None:
         if name in self._locals:
