@@ -38,8 +38,10 @@ def pool_source(path: Path, params: Mapping[str, str] | None = None) -> \
             return None
         reader = reader_named("cdk-assembly")
     else:
-        source = load_file(path)
-        reader = reader_for(path, source.data)
+        reader = reader_for(path)          # formats read as raw text (.tf)
+        if reader is None or not reader.suffixes:
+            source = load_file(path)
+            reader = reader_for(path, source.data)
     if reader is None:
         return None
     extractions = read_templates(reader, path, source, params)
