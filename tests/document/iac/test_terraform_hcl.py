@@ -514,3 +514,28 @@ def test_any_text_gives_a_document_or_located_errors(text: str) -> None:
 
 def test_unescape_handles_hcl_escapes() -> None:
     assert unescape(r"a\"b\\c\n\t\u00e9") == 'a"b\\c\n\té'
+
+
+def test_instances_of_count_and_for_each_resources_are_the_resource() -> None:
+    data, _ = translate('''
+resource "aws_iam_role" "r" {
+  for_each           = toset(["a", "b"])
+  name               = "role-${each.key}"
+  assume_role_policy = "{}"
+}
+resource "aws_s3_bucket" "b" {
+  count  = 2
+  bucket = "b-${count.index}"
+}
+resource "aws_iam_role_policy" "p" {
+  role   = aws_iam_role.r["a"].name
+  policy = jsonencode({Version = "2012-10-17", Statement = [{Effect = "Allow",
+    Action = "s3:GetObject", Resource = aws_s3_bucket.b[0].arn}]})
+}
+''')
+    props = resource(data, "aws_iam_role_policy.p")["Properties"]
+    assert props["Roles"] == [{"Ref": "aws_iam_role.r"}]
+    assert props["PolicyDocument"]["Statement"][0]["Resource"] == {
+        "Fn::GetAtt": ["aws_s3_bucket.b", "Arn"]}
+    assert resource(data, "aws_iam_role.r")["Properties"]["RoleName"] == {
+        "Fn::Join": ["", ["role-", {"PolicyEval::Unknown": "each.key"}]]}

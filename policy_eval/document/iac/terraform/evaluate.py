@@ -347,7 +347,9 @@ class Evaluator:
             return int(str(accessor.children[-1]))
         inner = self._children(accessor)
         value = self.evaluate(inner[0], ctx).value if inner else None
-        return value if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+        if isinstance(value, str):
+            return IndexKey(value)
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
 
     def _index(self, node: Node, steps: list[str | int | None], tree: Tree,
                ctx: Context) -> Node:
@@ -581,9 +583,15 @@ class Evaluator:
         return Node(out, span)
 
 
+class IndexKey(str):
+    """A string written as an index (``x["key"]``), not as an attribute (``x.key``): a
+    ``for_each`` instance key of a resource."""
+
+
 def _attributes(steps: list[str | int | None]) -> list[str]:
-    """The attribute names of a resource traversal, instance keys (``[0]``) left out."""
-    return [s for s in steps if isinstance(s, str)] if all(
+    """The attribute names of a resource traversal, instance keys (``[0]``, ``["a"]``)
+    left out."""
+    return [s for s in steps if isinstance(s, str) and not isinstance(s, IndexKey)] if all(
         s is not None for s in steps) else ["<unknown>"]
 
 
