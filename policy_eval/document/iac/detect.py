@@ -50,9 +50,12 @@ def is_cdk_manifest(data: Any) -> bool:
 
 
 def may_be_template(data: Any) -> bool:
-    """A first test cheap enough for every file (one to three key lookups)."""
+    """A first test cheap enough for every file (a few key lookups). An account export is
+    not included: the linter reads it as a role bundle, with pointers into the export
+    (:func:`is_account_export` serves the pool and population readers)."""
     return isinstance(data, dict) and ("Resources" in data or "AWSTemplateFormatVersion" in data
-                                       or "Transform" in data or "artifacts" in data)
+                                       or "Transform" in data or "artifacts" in data
+                                       or "format_version" in data)
 
 
 def is_show_json(data: Any) -> bool:
