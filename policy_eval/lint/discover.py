@@ -208,7 +208,8 @@ def _is_pool_settings(data: dict[str, Any]) -> bool:
 
 #: :data:`policy_eval.document.iac.detect.TEMPLATE_KEYS`, kept here so that checking a plain
 #: policy never imports the iac package (pre-commit start-up; a test holds them equal).
-TEMPLATE_KEYS = frozenset(("Resources", "AWSTemplateFormatVersion", "Transform", "artifacts"))
+TEMPLATE_KEYS = frozenset(("Resources", "AWSTemplateFormatVersion", "Transform", "artifacts",
+                           "format_version"))
 
 
 def template_reader(data: Any, path: str | None = None) -> Any:
