@@ -102,7 +102,10 @@ class IdentityPool:
 
     @classmethod
     def load(cls, path: str | Path, **options: Any) -> IdentityPool:
-        """Read a pool file (JSON or YAML; policy paths relative to it)."""
+        """Read a pool file (JSON or YAML; policy paths relative to it). ``options`` are
+        those of the constructor: ``scope_down``, ``guest_identity_keys``,
+        ``token_without_roles`` and ``guest_seed`` (the series of guest identity ids, see
+        the class docstring)."""
         source = load_file(path)
         config = load_pool_config(source.data, source=source,
                                   base_dir=Path(path).resolve().parent)
