@@ -101,6 +101,29 @@ def _normalise_cell(column: str, key: str, row: int, value: Any) -> Any:
         raise _row_error(column, row, exc.message, exc.code) from None
 
 
+def _normalise_column(column: str, key: str, values: list[Any]) -> list[Any]:
+    """A context column as the scalar ``Request`` folds each value: ``None``, ``str`` or
+    ``tuple[str, ...]``.
+
+    Lists become tuples, then each *distinct* cell is checked; only when some cell is not
+    already text (a number, a boolean, a list holding one) is every row normalised on its
+    own. Values that compare equal but normalise differently (``1`` and ``True``) are never
+    both text, so they always take the per-row path."""
+    kinds = set(map(type, values))
+    if kinds <= {str, type(None)}:
+        return values
+    cells = [tuple(v) if type(v) is list else v for v in values] if list in kinds else values
+    try:
+        distinct = dict.fromkeys(cells)
+    except TypeError:
+        distinct = None
+    if distinct is not None and all(
+            v is None or type(v) is str
+            or (type(v) is tuple and all(type(x) is str for x in v)) for v in distinct):
+        return cells
+    return [_normalise_cell(column, key, row, v) for row, v in enumerate(values)]
+
+
 class RequestBatch:
     """Requests as columns. Build one with :meth:`from_requests`, :meth:`from_columns` or
     :meth:`from_frame`."""
@@ -198,11 +221,7 @@ class RequestBatch:
                                    "the same key (context keys are case-insensitive)",
                                    Location(None, None, None, f"/{name}"), "invalid-context")
             first_name[low] = name
-            if set(map(type, values)) <= {str, type(None)}:
-                folded[low] = values
-            else:
-                folded[low] = [_normalise_cell(name, key, row, v)
-                               for row, v in enumerate(values)]
+            folded[low] = _normalise_column(name, key, values)
         return cls(action=action_col, resource=resource_col, principal=principal_col,
                    context=folded, raw_context=raw)
 
