@@ -152,8 +152,8 @@ contexts = st.fixed_dictionaries(
     optional={
         SUB: st.one_of(_ids, st.lists(_ids, max_size=2)),
         "s3:prefix": st.sampled_from(["", "us-east-1:a1/", "us-east-1:a2/x", "us-east-1:a1"]),
-        "dynamodb:LeadingKeys": st.one_of(st.sampled_from([*IDS, ""]), st.lists(st.sampled_from([*IDS, ""]),
-                                                          max_size=3)),
+        "dynamodb:LeadingKeys": st.one_of(st.sampled_from([*IDS, ""]),
+                                          st.lists(st.sampled_from([*IDS, ""]), max_size=3)),
         "aws:PrincipalTag/team": st.one_of(st.sampled_from(["red", "blue", "us-east-1:a1", "*"]),
                                            st.lists(st.sampled_from(["red", "blue"]),
                                                     max_size=2)),
