@@ -6,11 +6,15 @@
 2. the token is checked as Cognito would: its audience is one of the configured client
    IDs, a user-pool token is an ID token from that pool;
 3. the identity ID: ``<region>:<uuid5(pool id, provider, subject)>``, stable for the same
-   provider and subject (or the ``identity_id`` the login fixes);
+   provider and subject (or the ``identity_id`` the login fixes); each guest login gets a
+   new one (GetId creates an identity), numbered by the pool (``IdentityPool.guest_seed``,
+   ``guests_created``) so that a run can be replayed;
 4. the role: chosen by Cognito in the enhanced flow (:mod:`.roles`), by the caller in the
    basic flow (spec §6.3: role mappings decide nothing there);
 5. principal tags from the provider's attribute map (spec §6.7; guests get none);
-6. the role's trust policy, evaluated by the engine for ``sts:AssumeRoleWithWebIdentity``
+6. STS's limits on session tags (count, length, characters, packed size) and, for a
+   cross-account role in the basic flow, its ``aud``+``amr`` requirement (:mod:`.sts_limits`);
+   the role's trust policy, evaluated by the engine for ``sts:AssumeRoleWithWebIdentity``
    and, when tags are set, ``sts:TagSession``, with Cognito's token keys ``aud``, ``sub``,
    ``amr`` (spec §6.5);
 7. the guest scope-down session policies, enhanced flow only (spec §6.6);
@@ -32,10 +36,12 @@ from ..engine.request import Request
 from ..errors import InputError, Location, join_pointer
 from ..policyset import PolicySet
 from .identity import Refusal, SimulatedIdentity
-from .load import DEVELOPER_LOGIN_KEY, Provider, ResolvedRole
+from .load import DEVELOPER_LOGIN_KEY, PoolConfig, Provider, ResolvedRole
 from .model import Login
 from .roles import INVALID_CONFIG, INVALID_PARAMETER, NOT_AUTHORIZED, select_role
 from .scope_down import SessionPolicy, scope_down_policies
+from .session import cognito_names, session_context, token_context
+from .sts_limits import cross_account_trust_refusal, packed_size_refusal, session_tag_refusal
 
 if TYPE_CHECKING:
     from .pool import IdentityPool
@@ -46,15 +52,6 @@ IDENTITY_NAMESPACE = uuid.UUID("6f1c2e3a-4b5d-4e6f-8a7b-9c0d1e2f3a4b")
 SESSION_NAME = "CognitoIdentityCredentials"
 
 Locate = Callable[[str], Location]
-
-
-def _cognito_names(region: str) -> tuple[str, str]:
-    """(condition-key prefix, federated principal) for the pool's partition (spec §3.4:
-    the China partition uses ``cognito-identity.amazonaws.com.cn`` keys and a
-    region-specific principal)."""
-    if region.startswith("cn-"):
-        return "cognito-identity.amazonaws.com.cn", f"cognito-identity.{region}.amazonaws.com.cn"
-    return "cognito-identity.amazonaws.com", "cognito-identity.amazonaws.com"
 
 
 def identity_id_for(pool_id: str, provider: str | None, subject: str) -> str:
@@ -213,6 +210,9 @@ class _Run:
                 return self.refuse(NOT_AUTHORIZED, "Unauthenticated access is not supported for "
                                    "this identity pool.", "GetId")
             subject = "guest"
+            if login.identity_id is None:
+                # each GetId of a guest creates a new identity (spec 6.2)
+                subject = self.pool.next_guest_subject()
         else:
             subject = self.subject(provider)
             self.steps.append(f"{provider.kind} provider {provider.name}, subject {subject!r}")
@@ -275,11 +275,16 @@ class _Run:
         # 5. principal tags (none for guests, spec 6.7 [I])
         tags = self.principal_tags(provider) if provider is not None else {}
 
-        # 6. the trust policy
-        prefix, federated = _cognito_names(pool_model.region)
-        amr = self.amr(provider, subject, prefix)
-        token_ctx: dict[str, Any] = {f"{prefix}:aud": pool_id, f"{prefix}:sub": self.identity_id,
-                                     f"{prefix}:amr": list(amr)}
+        # 6. STS checks the session tags, then the trust policy
+        if tags:
+            sts_refusal = session_tag_refusal(tags) or packed_size_refusal(tags)
+            if sts_refusal is not None:
+                self.steps.append("STS refuses the session tags Cognito passes to "
+                                  "AssumeRoleWithWebIdentity")
+                return self.refuse(*sts_refusal, "AssumeRoleWithWebIdentity", role.arn)
+        _, federated = cognito_names(pool_model.region)
+        amr = self.amr(provider, subject)
+        token_ctx = token_context(pool_id, self.identity_id, amr)
         refusal = self.assume(role, federated, token_ctx, tags, basic)
         if refusal is not None:
             return refusal
@@ -301,22 +306,15 @@ class _Run:
                               f"placeholder {role_id}")
         principal = (f"arn:{role.model.partition}:sts::{role.model.account}:assumed-role/"
                      f"{role.name}/{SESSION_NAME}")
-        context: dict[str, Any] = {}
-        if authenticated or self.pool.guest_identity_keys:
-            context[f"{prefix}:aud"] = pool_id
-            context[f"{prefix}:sub"] = self.identity_id
-        context[f"{prefix}:amr"] = list(amr)
-        context.update({
-            "aws:userid": f"{role_id}:{SESSION_NAME}",
-            "aws:PrincipalArn": role.arn,
-            "aws:PrincipalAccount": role.model.account,
-            "aws:PrincipalType": "AssumedRole",
-            "aws:PrincipalIsAWSService": "false",
-            "aws:FederatedProvider": federated,
-            "aws:TokenIssueTime": self.issue_time.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        })
-        for key, value in tags.items():
-            context[f"aws:PrincipalTag/{key}"] = value
+        context = session_context(
+            pool_id, self.identity_id, amr,
+            identity_keys=authenticated or self.pool.guest_identity_keys,
+            role_keys={"aws:userid": f"{role_id}:{SESSION_NAME}",
+                       "aws:PrincipalArn": role.arn,
+                       "aws:PrincipalAccount": role.model.account,
+                       "aws:PrincipalType": "AssumedRole",
+                       "aws:PrincipalIsAWSService": "false"},
+            issue_time=self.issue_time.strftime("%Y-%m-%dT%H:%M:%SZ"), tags=tags)
         return SimulatedIdentity(
             login=login, pool_id=pool_id, identity_id=self.identity_id,
             provider=provider.name if provider else None, authenticated=authenticated,
@@ -324,7 +322,7 @@ class _Run:
             session_policies=tuple(session), context=context, amr=amr,
             steps=tuple(self.steps), notes=tuple(self.notes))
 
-    def amr(self, provider: Provider | None, subject: str, prefix: str) -> tuple[str, ...]:
+    def amr(self, provider: Provider | None, subject: str) -> tuple[str, ...]:
         """``amr`` of the Cognito token (spec §6.1): guests ``unauthenticated``; users
         ``authenticated`` and the provider, plus the observed user-pool
         ``...:CognitoSignIn:<sub>`` and developer ``<dev>:<pool id>:<user>`` entries [O]."""
@@ -359,6 +357,21 @@ class _Run:
                           + (", ".join(f"{k}={v}" for k, v in tags.items()) or "none"))
         return tags
 
+    def cross_account(self, role: ResolvedRole, decision: Decision) -> Refusal | None:
+        """The basic flow into a role of another account needs both ``aud`` and ``amr``
+        conditions in the trust statement that allows it (see :mod:`.sts_limits`)."""
+        account = pool_account(self.pool.config)
+        if account is None or account == role.model.account:
+            return None
+        prefix, _ = cognito_names(self.model.region)
+        refusal = cross_account_trust_refusal((s.statement for s in decision.statements),
+                                              prefix)
+        if refusal is None:
+            return None
+        self.steps.append(f"{role.name} is in account {role.model.account}, the pool in "
+                          f"{account}: a cross-account basic-flow login")
+        return self.refuse(*refusal, "AssumeRoleWithWebIdentity", role.arn, decision)
+
     def assume(self, role: ResolvedRole, federated: str, token_ctx: dict[str, Any],
                tags: dict[str, str], basic: bool) -> Refusal | None:
         """Evaluate the trust policy for AssumeRoleWithWebIdentity (+ TagSession)."""
@@ -372,6 +385,10 @@ class _Run:
             decision = trust.evaluate(Request(action, role.arn, federated,
                                               {**token_ctx, **extra}))
             self.steps.append(f"trust policy of {role.name}: {action} -> {decision.decision}")
+            if decision.allowed and basic and action == "sts:AssumeRoleWithWebIdentity":
+                refusal = self.cross_account(role, decision)
+                if refusal is not None:
+                    return refusal
             if decision.allowed:
                 continue
             if basic:
@@ -386,6 +403,18 @@ class _Run:
                                f"assigned IAM roles for this pool. ({what})",
                                "GetCredentialsForIdentity", role.arn, decision)
         return None
+
+
+def pool_account(config: PoolConfig) -> str | None:
+    """The account the identity pool lives in, read from the IAM resources the pool names
+    (its OIDC and SAML provider ARNs, else its default roles); ``None`` when unknown."""
+    pool = config.model.IdentityPool
+    for arn in (*pool.OpenIdConnectProviderARNs, *pool.SamlProviderARNs,
+                *config.model.Roles.values()):
+        parts = arn.split(":")
+        if len(parts) > 4 and parts[4].isdigit():
+            return parts[4]
+    return None
 
 
 def simulate_login(pool: IdentityPool, login: Login, *, locate: Locate | None = None,

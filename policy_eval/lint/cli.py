@@ -16,6 +16,8 @@ from typing import Annotated, Any
 
 import typer
 
+from ..document.printable import printable
+
 EXIT_OK, EXIT_FOUND, EXIT_INPUT = 0, 1, 2
 _TOOL_TABLE = re.compile(r'^\s*\[\s*tool\s*\.\s*(policy-eval|"policy-eval")\s*[.\]]', re.M)
 
@@ -47,10 +49,24 @@ def _config_file_near(start: Path) -> Path | None:
         if own.is_file():
             return own
         pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file() and _TOOL_TABLE.search(pyproject.read_text(
-                encoding="utf-8", errors="replace")):
-            return pyproject
+        if pyproject.is_file():
+            from ..document.source import read_text
+            from ..errors import PolicyEvalError
+            try:
+                text = read_text(pyproject)
+            except PolicyEvalError:
+                return pyproject  # discover_config reports why it cannot be read
+            if _TOOL_TABLE.search(text):
+                return pyproject
     return None
+
+
+def parse_params(items: list[str] | None) -> dict[str, str]:
+    """``--param KEY=VALUE`` items as a dict (a malformed item is an input error)."""
+    if not items:
+        return {}
+    from ..document.iac.intrinsics import parse_params as parse
+    return parse(items)
 
 
 def _load_config(config: Path | None, paths: list[Path]) -> Any:
@@ -83,8 +99,15 @@ def check_command(
     no_color: Annotated[bool, typer.Option("--no-color", help="Plain text output.")] = False,
     exclude: Annotated[list[str] | None, typer.Option(
         "--exclude", help="Glob of paths to skip (repeatable).")] = None,
+    param: Annotated[list[str] | None, typer.Option(
+        "--param", help="KEY=VALUE for template parameters, pseudo parameters "
+                        "(AWS::AccountId) and Fn::ImportValue names (repeatable).")] = None,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", help="Also list what each template held and what was not "
+                                "analysed.")] = False,
 ) -> None:
-    """Lint IAM policies, role bundles, Cognito pool files and scenarios."""
+    """Lint IAM policies, role bundles, Cognito pool files, scenarios and infrastructure
+    templates (CloudFormation, SAM, CDK cdk.out)."""
     from ..errors import PolicyEvalError
     from .registry import load_rules, matches
     from .rule import Severity
@@ -92,27 +115,28 @@ def check_command(
 
     try:
         cfg = _load_config(config, paths)
+        params = parse_params(param)
     except PolicyEvalError as exc:
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo(printable(f"error: {exc}"), err=True)
         raise typer.Exit(EXIT_INPUT) from None
     selected = _split_codes(select)
     ignored = _split_codes(ignore)
     rules = load_rules()
     for code in selected + ignored:
         if code != "ALL" and not any(matches(r.code, [code]) for r in rules):
-            typer.echo(f"error: {code!r} matches no rule code (see `policy-eval rules`)",
-                       err=True)
+            typer.echo(printable(f"error: {code!r} matches no rule code (see `policy-eval "
+                                 "rules`)"), err=True)
             raise typer.Exit(EXIT_INPUT)
-    linter = Linter(cfg, select=selected or None, ignore=ignored or None)
+    linter = Linter(cfg, select=selected or None, ignore=ignored or None, params=params)
     threshold = Severity(severity.value if severity else linter.config.severity)
     try:
         result = linter.lint_paths(paths, exclude or ())
     except PolicyEvalError as exc:
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo(printable(f"error: {exc}"), err=True)
         raise typer.Exit(EXIT_INPUT) from None
-    if not result.files and not result.skipped:
-        typer.echo("error: no JSON or YAML files found in " + ", ".join(map(str, paths)),
-                   err=True)
+    if not result.files and not result.skipped and not result.empty_templates:
+        typer.echo(printable("error: no JSON or YAML files found in "
+                             + ", ".join(map(str, paths))), err=True)
         raise typer.Exit(EXIT_INPUT)
     if output_format is Format.json:
         from .report.json_format import to_json
@@ -124,7 +148,7 @@ def check_command(
         typer.echo(json.dumps(to_sarif(result, list(rules)), indent=2))
     else:
         from .report.text import print_report
-        print_report(result, threshold, color=not no_color)
+        print_report(result, threshold, color=not no_color, verbose=verbose)
     raise typer.Exit(EXIT_FOUND if result.failing(threshold) else EXIT_OK)
 
 
@@ -154,7 +178,8 @@ def rule_command(
 
     rule = rule_by_code(code)
     if rule is None:
-        typer.echo(f"error: unknown rule code {code!r} (see `policy-eval rules`)", err=True)
+        typer.echo(printable(f"error: unknown rule code {code!r} (see `policy-eval rules`)"),
+                   err=True)
         raise typer.Exit(EXIT_INPUT)
     header = f"{rule.code} {rule.name} ({rule.severity.value}"
     if rule.security_severity is not None:

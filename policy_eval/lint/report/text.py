@@ -4,9 +4,11 @@ caret under the element, and the fix hint. ``color=False`` gives plain text."""
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import IO
 
+from ...document.printable import printable
+from ...document.source import read_bytes
+from ...errors import PolicyEvalError
 from ..rule import Finding, Severity
 from ..runner import LintResult
 
@@ -24,10 +26,10 @@ class _Sources:
             return None
         if path not in self._lines:
             try:
-                raw = Path(path).read_bytes()
-                self._lines[path] = None if b"\x00" in raw[:65536] or len(raw) > 4_000_000 \
+                raw = read_bytes(path)
+                self._lines[path] = None if b"\x00" in raw[:65536] \
                     else raw.decode("utf-8", errors="replace").splitlines()
-            except OSError:
+            except PolicyEvalError:
                 self._lines[path] = None
         return self._lines[path]
 
@@ -65,6 +67,14 @@ def _summary(result: LintResult, threshold: Severity) -> tuple[str, int]:
     text = (f"Found {len(result.findings)} finding{'s' if len(result.findings) != 1 else ''}"
             + (f" ({', '.join(parts)})" if parts else "")
             + f" in {files} file{'s' if files != 1 else ''}")
+    if result.templates:
+        count = result.template_policies
+        text += (f" ({count} polic{'y' if count == 1 else 'ies'} found in {result.templates} "
+                 f"template{'s' if result.templates != 1 else ''})")
+    if result.empty_templates:
+        n = len(result.empty_templates)
+        text += (f"; {n} template{'s' if n != 1 else ''} without IAM or Cognito resources "
+                 "(nothing checked)")
     if result.skipped:
         text += f"; {len(result.skipped)} file{'s' if len(result.skipped) != 1 else ''} " \
                 "skipped (not policy documents)"
@@ -73,11 +83,15 @@ def _summary(result: LintResult, threshold: Severity) -> tuple[str, int]:
 
 
 def print_report(result: LintResult, threshold: Severity, *, color: bool = True,
-                 file: IO[str] | None = None, show_source: bool = True) -> None:
+                 file: IO[str] | None = None, show_source: bool = True,
+                 verbose: bool = False) -> None:
     summary, failing = _summary(result, threshold)
+    if verbose:
+        for where, note in result.notes:
+            print(f"{where}: {note}", file=file or sys.stdout)
     if not result.findings:
         # nothing to render: skip importing rich (~50 ms of a pre-commit run)
-        print(summary, file=file or sys.stdout)
+        print(printable(summary), file=file or sys.stdout)
         return
     from rich.console import Console
     from rich.text import Text
@@ -90,22 +104,25 @@ def print_report(result: LintResult, threshold: Severity, *, color: bool = True,
         where = loc.path or "<input>"
         if loc.line is not None:
             where += f":{loc.line}:{loc.column or 1}"
+        if loc.resource:
+            where += f" [{loc.resource}]"
         line = Text()
-        line.append(where, style="bold")
+        line.append(printable(where, one_line=True), style="bold")
         line.append(": ")
         line.append(f.code, style=_STYLE[f.severity])
         line.append(f" [{f.severity.value}] ", style=_STYLE[f.severity])
-        line.append(f.message)
+        line.append(printable(f.message))
         console.print(line)
         if show_source:
             for gutter, text in _snippet(f, sources):
                 row = Text()
                 row.append(gutter, style="blue")
-                row.append(" " + text, style="red" if set(text.strip()) == {"^"} else "")
+                row.append(" " + printable(text),
+                           style="red" if set(text.strip()) == {"^"} else "")
                 console.print(row)
         if f.fix:
             fix = Text("  = fix: ", style="green")
-            fix.append(f.fix)
+            fix.append(printable(f.fix))
             console.print(fix)
         if show_source:
             console.print()

@@ -14,8 +14,9 @@ from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
 from ...document.model import ConditionClause, Policy, Statement
-from ...document.operators import ParsedOperator
-from ...errors import PolicyEvalError, join_pointer
+from ...document.values import condition_value_text
+from ...document.variables import Text, template_parts
+from ...errors import ErrorCode, PolicyEvalError, join_pointer
 from ..rule import Finding, Rule, Severity, Target
 
 #: Policy kinds by role.
@@ -27,7 +28,7 @@ PRINCIPAL_KINDS = ("resource", "trust", "rcp")
 class ParseErrorRule(Rule):
     """Reports the grammar/input errors with one of ``error_codes`` as findings."""
 
-    error_codes: ClassVar[tuple[str, ...]] = ()
+    error_codes: ClassVar[tuple[ErrorCode, ...]] = ()
     fix_hint: ClassVar[str | None] = None
     needs_valid_policy = False
 
@@ -144,8 +145,8 @@ def clause_values(target: Target, pointer: str) -> Iterator[tuple[str, str]]:
     raw = _raw_at(target, pointer)
     items = raw if isinstance(raw, list) else [raw]
     for i, item in enumerate(items):
-        text = ("true" if item else "false") if isinstance(item, bool) else str(item)
-        yield text, (join_pointer(pointer, i) if isinstance(raw, list) else pointer)
+        pointer_of_item = join_pointer(pointer, i) if isinstance(raw, list) else pointer
+        yield condition_value_text(item), pointer_of_item
 
 
 def _raw_at(target: Target, pointer: str) -> Any:
@@ -191,22 +192,22 @@ def is_allow(statement: Statement) -> bool:
     return statement.effect == "Allow"
 
 
-def op_of(clause: Any) -> ParsedOperator:
-    return clause.parsed_operator
-
-
 def strip_variables(text: str) -> str:
     """``text`` with every ``${...}`` removed (for wildcard checks outside variables)."""
-    out = []
-    i = 0
-    while i < len(text):
-        if text.startswith("${", i):
-            end = text.find("}", i + 2)
-            if end == -1:
-                out.append(text[i:])
-                break
-            i = end + 1
-            continue
-        out.append(text[i])
-        i += 1
-    return "".join(out)
+    return "".join(part.value for part in template_parts(text) if isinstance(part, Text))
+
+
+class TemplateRule(Rule):
+    """A rule on an infrastructure template as a whole (kind ``template``): it reads the
+    extraction (:class:`~policy_eval.document.iac.cloudformation.TemplateExtraction`)."""
+
+    kinds = ("template",)
+    needs_valid_policy = False
+
+    def check(self, target: Target) -> Iterator[Finding]:
+        extraction = target.related.get("template")
+        if extraction is not None:
+            yield from self.check_template(extraction)
+
+    def check_template(self, extraction: Any) -> Iterable[Finding]:  # pragma: no cover
+        raise NotImplementedError
