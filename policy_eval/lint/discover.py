@@ -39,10 +39,10 @@ from pathlib import Path
 from typing import Any
 
 from ..document.locate import Locator
-from ..document.model import Policy, Statement, check_policy
+from ..document.model import POLICY_KINDS, Policy, Statement, check_policy
 from ..document.source import SourceDocument, load_file
-from ..errors import InputError, Location, PolicyEvalError, join_pointer
-from .rule import POLICY_KINDS, Target
+from ..errors import ErrorCode, InputError, Location, PolicyEvalError, join_pointer
+from .rule import Target
 
 SUFFIXES = (".json", ".yaml", ".yml")
 SKIPPED_DIRS = ("node_modules", "__pycache__", "cdk.out")
@@ -185,8 +185,9 @@ def detect_policy_kind(data: dict[str, Any], path: str | None = None) -> str:
 #: Error codes of the pool loader (:func:`policy_eval.cognito.load.load_pool_config`) that
 #: concern the pool file itself, not the policy documents it holds (those have targets of
 #: their own); reported by COG020.
-POOL_FILE_ERROR_CODES = ("invalid-pool", "invalid-pool-file", "unknown-role",
-                         "unknown-provider", "unknown-policy")
+POOL_FILE_ERROR_CODES = (ErrorCode.invalid_pool, ErrorCode.invalid_pool_file,
+                         ErrorCode.unknown_role, ErrorCode.unknown_provider,
+                         ErrorCode.unknown_policy)
 #: Keys only a pool file has (besides ``IdentityPool``): the IAM side of the export.
 _POOL_FILE_KEYS = ("IamRoles", "ManagedPolicies", "PrincipalTagAttributeMaps")
 
@@ -207,7 +208,8 @@ def _is_pool_settings(data: dict[str, Any]) -> bool:
 
 #: :data:`policy_eval.document.iac.detect.TEMPLATE_KEYS`, kept here so that checking a plain
 #: policy never imports the iac package (pre-commit start-up; a test holds them equal).
-TEMPLATE_KEYS = frozenset(("Resources", "AWSTemplateFormatVersion", "Transform", "artifacts"))
+TEMPLATE_KEYS = frozenset(("Resources", "AWSTemplateFormatVersion", "Transform", "artifacts",
+                           "format_version"))
 
 
 def template_reader(data: Any, path: str | None = None) -> Any:
@@ -335,7 +337,7 @@ class _Builder:
             except json.JSONDecodeError as exc:
                 loc = self.source.location(pointer)
                 target = unreadable_target(InputError(
-                    f"embedded policy is not valid JSON: {exc.msg}", loc, "json-syntax"),
+                    f"embedded policy is not valid JSON: {exc.msg}", loc, ErrorCode.json_syntax),
                     self.source.path, self.source.text)
             except PolicyEvalError as exc:
                 target = unreadable_target(exc, exc.location.path or self.source.path)

@@ -29,7 +29,7 @@ def test_hook_definition() -> None:
     hook = next(h for h in hooks if h["id"] == "policy-eval")
     assert hook["entry"] == "policy-eval check"
     assert hook["language"] == "python"
-    assert hook["types_or"] == ["json", "yaml"]
+    assert hook["types_or"] == ["json", "yaml", "terraform"]
     assert hook.get("pass_filenames", True) is True
 
 

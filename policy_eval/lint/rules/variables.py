@@ -14,7 +14,7 @@ from typing import Any
 from ...catalog import get_catalog
 from ...document.model import ConditionClause, Policy, Statement
 from ...document.variables import VariableSyntaxError, parse_template, variables_in
-from ...errors import PolicyEvalError, join_pointer
+from ...errors import ErrorCode, PolicyEvalError, join_pointer
 from ..rule import Finding, Rule, Severity, Target, register
 from ._base import (
     ClauseRule,
@@ -67,7 +67,7 @@ class VariableSyntax(ParseErrorRule):
     name = "variable-syntax"
     summary = "A malformed policy variable (missing brace, empty, space in the name)"
     severity = Severity.error
-    error_codes = ("variable-syntax",)
+    error_codes = (ErrorCode.variable_syntax,)
     fix_hint = "write ${key} or ${key, 'default'}"
 
     def accepts(self, error: PolicyEvalError) -> bool:
@@ -106,7 +106,7 @@ class DefaultValueSyntax(ParseErrorRule):
     name = "default-value-syntax"
     summary = "A policy-variable default value not written as ${key, 'default'}"
     severity = Severity.error
-    error_codes = ("variable-syntax",)
+    error_codes = (ErrorCode.variable_syntax,)
     fix_hint = "write ${key, 'default'} (comma, space, single quotes)"
 
     def accepts(self, error: PolicyEvalError) -> bool:
