@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -20,6 +21,8 @@ from urllib.parse import unquote
 
 from pydantic import ValidationError
 
+from ..document.iac import raw_suffixes
+from ..document.iac.detect import may_be_template
 from ..document.locate import Locator
 from ..document.model import Policy, PolicyKind, parse_policy
 from ..document.source import SourceDocument, load_file, parse_json
@@ -357,10 +360,30 @@ def resolve_document(cfg: PoolConfig, doc: Any, pointer: str, kind: PolicyKind,
     return parse_policy(src.data, kind=kind, source=src, name=f"{name} ({doc})")
 
 
-def load_pool_file(path: str | Path) -> PoolConfig:
-    """Read and check a pool file."""
-    source = load_file(path)
-    return load_pool_config(source.data, source=source, base_dir=Path(path).resolve().parent)
+def load_pool_document(path: str | Path, params: Mapping[str, str] | None = None) -> \
+        tuple[SourceDocument, Any]:
+    """The decoded pool of ``path``: a pool file, or a template holding an identity pool
+    (CloudFormation/SAM, a CDK ``cdk.out`` folder or manifest, or another format of the
+    :mod:`policy_eval.document.iac` registry), whose pool arrives in the same shapes,
+    located in the template (``params``: its ``--param`` values)."""
+    file = Path(path)
+    raw = file.is_dir() or file.name.lower().endswith(raw_suffixes())
+    source = None if raw else load_file(file)
+    if source is None or may_be_template(source.data):
+        from ..document.iac import pool_source
+        found = pool_source(file, params, source)
+        if found is not None:
+            return found
+    if source is None:
+        raise InputError("is a directory, expected a pool file, a template or a CDK cdk.out "
+                         "folder", Location(str(path)), "unreadable")
+    return source, source.data
+
+
+def load_pool_file(path: str | Path, params: Mapping[str, str] | None = None) -> PoolConfig:
+    """Read and check a pool file (or a template's identity pool)."""
+    source, data = load_pool_document(path, params)
+    return load_pool_config(data, source=source, base_dir=Path(path).resolve().parent)
 
 
 def pool_config_from_data(data: Any, base_dir: str | Path | None = None) -> PoolConfig:

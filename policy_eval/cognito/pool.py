@@ -24,7 +24,14 @@ from ..document.source import SourceDocument, load_file
 from ..document.validation import located_validation_error
 from ..errors import InputError, Location
 from .identity import LoginRefused, Refusal, SimulatedIdentity
-from .load import PoolConfig, Provider, ResolvedRole, load_pool_config, pool_config_from_data
+from .load import (
+    PoolConfig,
+    Provider,
+    ResolvedRole,
+    load_pool_config,
+    load_pool_document,
+    pool_config_from_data,
+)
 from .model import FlowName, Login
 from .roles import TokenWithoutRoles
 from .scope_down import DEFAULT_SCOPE_DOWN, SELECTIONS
@@ -88,11 +95,13 @@ class IdentityPool:
     # ------------------------------------------------------------ construction
 
     @classmethod
-    def load(cls, path: str | Path, **options: Any) -> IdentityPool:
-        """Read a pool file (JSON or YAML; policy paths relative to it)."""
-        source = load_file(path)
-        config = load_pool_config(source.data, source=source,
-                                  base_dir=Path(path).resolve().parent)
+    def load(cls, path: str | Path, *, params: Mapping[str, str] | None = None,
+             **options: Any) -> IdentityPool:
+        """Read a pool file (JSON or YAML; policy paths relative to it), or the identity
+        pool of a template (CloudFormation/SAM, ``cdk.out``; ``params`` are its
+        ``--param`` values: parameters, pseudo parameters, export names)."""
+        source, data = load_pool_document(path, params)
+        config = load_pool_config(data, source=source, base_dir=Path(path).resolve().parent)
         return cls(config, **options)
 
     @classmethod

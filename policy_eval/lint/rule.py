@@ -57,9 +57,10 @@ class Severity(str, Enum):
 
 
 #: Document kinds the linter recognises (``unreadable``: a file that could not be decoded;
-#: its ``Target.errors`` say why).
+#: its ``Target.errors`` say why; ``template``: an infrastructure template as a whole, with
+#: ``related["template"]`` its extraction, see :mod:`policy_eval.lint.templates`).
 KINDS = ("identity", "trust", "resource", "scp", "rcp", "boundary", "session", "pool",
-         "role-bundle", "scenario", "unreadable")
+         "role-bundle", "scenario", "template", "unreadable")
 #: Kinds that are IAM policy documents.
 POLICY_KINDS = ("identity", "trust", "resource", "scp", "rcp", "boundary", "session")
 

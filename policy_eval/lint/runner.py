@@ -65,6 +65,13 @@ class LintResult:
     files: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     targets: int = 0
+    #: templates read, and the policy documents found in them
+    templates: int = 0
+    template_policies: int = 0
+    #: templates with no IAM or Cognito resource (nothing checked: not counted as clean)
+    empty_templates: list[str] = field(default_factory=list)
+    #: (path, message) of what was read and what was not analysed, for ``--verbose``
+    notes: list[tuple[str, str]] = field(default_factory=list)
 
     def failing(self, threshold: Severity) -> list[Finding]:
         """Findings at or above ``threshold``."""
@@ -85,8 +92,11 @@ class Linter:
 
     def __init__(self, config: LintConfig | DefaultConfig | None = None, *,
                  select: Sequence[str] | None = None,
-                 ignore: Sequence[str] | None = None) -> None:
+                 ignore: Sequence[str] | None = None,
+                 params: dict[str, str] | None = None) -> None:
         self.config: Any = config or DefaultConfig()
+        #: ``--param KEY=VALUE`` values for templates (parameters, pseudo parameters)
+        self.params = dict(params or {})
         chosen = list(select) if select else self.config.select
         dropped = list(ignore or ())
         for entry in self.config.ignore:
@@ -116,6 +126,9 @@ class Linter:
                 out.extend(rule.check(target))
             except Exception as exc:
                 out.append(_internal_error(rule, target, exc))
+        unknown = target.related.get("unknown_pointers")
+        if unknown:
+            out = [f for f in out if not _at_unknown(f, unknown)]
         return out
 
     def check_targets(self, targets: Iterable[Target]) -> list[Finding]:
@@ -178,12 +191,14 @@ class Linter:
         targets: list[Target] = []
         for item in files:
             try:
-                file_targets = load_targets(item, self.kind_for(item.display))
+                file_targets = load_targets(item, self.kind_for(item.display), self.params)
             except Exception as exc:
                 file_targets = [unreadable_target(PolicyEvalError(
                     f"could not read the document: {type(exc).__name__}: {exc}",
                     Location(item.display), "unreadable"), item.display)]
-            if file_targets:
+            if _count_templates(result, file_targets, item.display):
+                targets.extend(file_targets)
+            elif file_targets:
                 result.files.append(item.display)
                 targets.extend(file_targets)
             else:
@@ -205,7 +220,8 @@ class Linter:
 
     def lint_source(self, source: SourceDocument, kind: str | None = None) -> list[Finding]:
         base = Path(source.path).parent if source.path else None
-        return self.check_targets(build_targets(source, kind=kind, base=base))
+        return self.check_targets(build_targets(source, kind=kind, base=base,
+                                                params=self.params))
 
     def lint_text(self, text: str, path: str | None = None,
                   kind: str | None = None) -> list[Finding]:
@@ -215,6 +231,50 @@ class Linter:
         except PolicyEvalError as exc:
             return self.check_targets([unreadable_target(exc, path, text)])
         return self.lint_source(source, kind)
+
+
+#: Rules whose findings stand for an unknown value (never dropped by :func:`_at_unknown`).
+NOT_ANALYSED_CODES = ("SYN022",)
+
+
+def _at_unknown(finding: Finding, unknown: tuple[str, ...]) -> bool:
+    """Is ``finding`` about an unknown value of a template (its placeholder, not the real
+    value)? See :mod:`policy_eval.document.iac.unknown`."""
+    if finding.code in NOT_ANALYSED_CODES:
+        return False
+    pointer = finding.location.pointer
+    return any(pointer == u or pointer.startswith(u + "/") for u in unknown)
+
+
+def _count_templates(result: LintResult, targets: list[Target], display: str) -> bool:
+    """Account for the templates among ``targets``; True when the file was a template."""
+    wholes = [t for t in targets if t.kind == "template"]
+    if not wholes:
+        return False
+    checked = False
+    for target in wholes:
+        extraction = target.related["template"]
+        result.templates += 1
+        result.template_policies += extraction.policies
+        shown = target.path or display
+        if extraction.empty:
+            result.empty_templates.append(shown)
+            result.notes.append((shown, "template with no IAM or Cognito resources: "
+                                        "nothing to check"))
+            continue
+        checked = True
+        result.notes.append((shown, f"template: {extraction.policies} "
+                                    f"polic{'y' if extraction.policies == 1 else 'ies'} in "
+                                    f"{extraction.iam_resources} IAM/Cognito resources"))
+        for note in extraction.notes:
+            where = extraction.source.location(note.pointer)
+            result.notes.append((f"{shown}:{where.line or 1}", note.message))
+        for pointer, unknown in extraction.unknowns.items():
+            line = extraction.source.location(pointer).line or 1
+            result.notes.append((f"{shown}:{line}", f"not analysed: {unknown.describe()}"))
+    if checked:
+        result.files.append(display)
+    return True
 
 
 def _internal_error(rule: Rule, target: Target, exc: Exception) -> Finding:

@@ -2,12 +2,17 @@
 
 ::
 
-    {"cognito": {"pool": "pools/photo-app.json" | {...pool...},
+    {"cognito": {"pool": "pools/photo-app.json" | "template.yaml" | "cdk.out" | {...pool...},
+                 "parameters": {"Stage": "prod"},
                  "login": {"provider": ..., "claims": {...}, "flow": "enhanced"},
                  "scope_down": "default"},
      "policies": {"resource": "bucket-policy.json", "scp": [...]},
      "context": {"aws:SecureTransport": true},
      "requests": [{"id": "...", "action": "...", "resource": "...", "expect": "allow"}]}
+
+A pool given as a path may be a template holding an identity pool (CloudFormation/SAM, a
+CDK ``cdk.out``); ``parameters`` (and the ``--param`` values of the command, which take
+precedence) resolve its parameters.
 
 The role's identity policies, its boundary, the session policies, the principal and the
 context come from the simulation; the scenario may add a resource policy, SCPs/RCPs and
@@ -35,6 +40,7 @@ class CognitoSection(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     pool: dict[str, Any] | str
+    parameters: dict[str, str] = {}
     login: dict[str, Any]
     scope_down: str = DEFAULT_SCOPE_DOWN
     guest_identity_keys: bool = True
@@ -56,10 +62,11 @@ def load_section(scenario: Scenario) -> tuple[IdentityPool, CognitoSection]:
     try:
         if isinstance(section.pool, str):
             path = scenario.base_dir / section.pool
-            if not path.is_file():
+            if not path.exists():
                 raise InputError(f"pool file {section.pool!r} not found (looked for {path})",
                                  source.location(BASE + "/pool"), "file-not-found")
-            pool = IdentityPool.load(path, **options)
+            pool = IdentityPool.load(path, params={**section.parameters, **scenario.params},
+                                     **options)
         else:
             pool = IdentityPool.from_source(section.pool, source, BASE + "/pool",
                                             scenario.base_dir, **options)

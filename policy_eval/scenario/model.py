@@ -16,7 +16,7 @@ overrides it. ``expect`` is ``allow``, ``deny`` (either deny), ``explicit_deny``
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -73,6 +73,8 @@ class Scenario:
     model: ScenarioModel
     source: SourceDocument
     path: Path | None
+    #: ``--param KEY=VALUE`` values for a pool read from a template
+    params: dict[str, str] = field(default_factory=dict)
 
     @property
     def base_dir(self) -> Path:
@@ -119,8 +121,8 @@ class ScenarioResult:
         return out
 
 
-def parse_scenario(source: SourceDocument) -> Scenario:
-    """Validate decoded scenario data."""
+def parse_scenario(source: SourceDocument, params: dict[str, str] | None = None) -> Scenario:
+    """Validate decoded scenario data (``params``: ``--param`` values for templates)."""
     if not isinstance(source.data, dict):
         raise InputError("a scenario must be an object with 'policies' and 'requests'",
                          source.location(""), "invalid-scenario")
@@ -129,12 +131,14 @@ def parse_scenario(source: SourceDocument) -> Scenario:
     except ValidationError as exc:
         raise located_validation_error(exc, ScenarioModel, source.data, source.location,
                                        "scenario") from None
-    return Scenario(model, source, Path(source.path) if source.path else None)
+    return Scenario(model, source, Path(source.path) if source.path else None,
+                    dict(params or {}))
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario file (policies are loaded when it runs)."""
-    return parse_scenario(load_file(path))
+def load_scenario(path: str | Path, params: dict[str, str] | None = None) -> Scenario:
+    """Read and validate a scenario file (policies are loaded when it runs; ``params``
+    resolve the parameters of a pool template)."""
+    return parse_scenario(load_file(path), params)
 
 
 def _policy(scenario: Scenario, ref: PolicyRef, kind: PolicyKind, pointer: str) -> Policy:

@@ -8,10 +8,11 @@ identity policy, duplicate Sids, empty arrays, oversized documents).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Iterator
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from ...errors import join_pointer
 from ..rule import KINDS, Finding, Rule, Severity, Target, register
@@ -924,3 +925,148 @@ class IdInIdentityPolicy(Rule):
         if isinstance(target.data, dict) and "Id" in target.data:
             yield self.finding(target, "/Id", "Id has no meaning in an identity-based policy",
                                key=True, fix="remove Id")
+
+
+@register
+class InvalidTemplate(ParseErrorRule):
+    """What it does
+    ------------
+    Reports an infrastructure template (CloudFormation, SAM, CDK output) whose IAM or
+    Cognito resources cannot be read: a ``Ref`` or ``Fn::GetAtt`` to nothing, a circular
+    reference, a ``!Sub`` variable that names no parameter, resource or attribute, a
+    malformed intrinsic function, a resource without ``Type`` or without its policy.
+
+    Why is this bad?
+    ----------------
+    CloudFormation refuses the template, and the policies that depend on the value cannot
+    be checked. The other resources of the template are still linted.
+
+    Example
+    -------
+    ```yaml
+    Resources:
+      UploadsPolicy:
+        Type: AWS::IAM::ManagedPolicy
+        Properties:
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - Effect: Allow
+                Action: s3:PutObject
+                Resource: !Sub "arn:aws:s3:::${UploadBucket}/uploads/*"
+    ```
+
+    Use instead
+    -----------
+    ```yaml
+    Parameters:
+      UploadBucket:
+        Type: String
+        Default: example-uploads
+    Resources:
+      UploadsPolicy:
+        Type: AWS::IAM::ManagedPolicy
+        Properties:
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - Effect: Allow
+                Action: s3:PutObject
+                Resource: !Sub "arn:aws:s3:::${UploadBucket}/uploads/*"
+    ```
+    """
+
+    code = "SYN021"
+    name = "invalid-template"
+    summary = "A template value cannot be resolved (Ref to nothing, cycle, bad !Sub variable)"
+    severity = Severity.error
+    kinds = ("template",)
+    error_codes = ("template-error", "invalid-template", "invalid-intrinsic",
+                   "unknown-reference", "circular-reference", "sub-missing-variable")
+    fix_hint = ("declare the parameter or resource the value names, or write ${!...} for a "
+                "literal ${...}")
+
+
+@register
+class TemplateValueNotAnalysed(Rule):
+    """What it does
+    ------------
+    Reports a value of an infrastructure template that cannot be known before deployment,
+    and so was not analysed: a parameter without ``Default`` (and no ``--param``),
+    ``Fn::ImportValue``, a dynamic reference, an attribute with no documented placeholder;
+    and what the template only points at: an AWS managed policy, a permissions boundary or
+    a SAM policy template whose definition is not available.
+
+    Why is this bad?
+    ----------------
+    Nothing is known about such a value, so no rule can vouch for it: it is neither
+    treated as a wildcard (which would invent findings) nor as harmless (which would hide
+    them). Findings that other rules would report on the placeholder are dropped; this one
+    says what to supply (``--param NAME=VALUE``) to have it checked.
+
+    Example
+    -------
+    ```yaml
+    Parameters:
+      DataBucket:
+        Type: String
+    Resources:
+      ReadPolicy:
+        Type: AWS::IAM::ManagedPolicy
+        Properties:
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - Effect: Allow
+                Action: s3:GetObject
+                Resource: !Sub "arn:aws:s3:::${DataBucket}/*"
+    ```
+
+    Use instead
+    -----------
+    ```yaml
+    Parameters:
+      DataBucket:
+        Type: String
+        Default: example-data
+    Resources:
+      ReadPolicy:
+        Type: AWS::IAM::ManagedPolicy
+        Properties:
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - Effect: Allow
+                Action: s3:GetObject
+                Resource: !Sub "arn:aws:s3:::${DataBucket}/*"
+    ```
+    """
+
+    code = "SYN022"
+    name = "template-value-not-analysed"
+    summary = "A template value unknown before deployment (or defined elsewhere) was not analysed"
+    severity = Severity.info
+    kinds = ("template",)
+    needs_valid_policy = False
+
+    def check(self, target: Target) -> Iterator[Finding]:
+        extraction = target.related.get("template")
+        if extraction is None:
+            return
+        source = extraction.source
+        for pointer, unknown in extraction.unknowns.items():
+            yield Finding(self.code, self.name, f"not analysed: {unknown.describe()}",
+                          self.severity, _labelled(source.location(pointer), pointer,
+                                                   extraction.labels),
+                          "pass the value with --param NAME=VALUE (or give the parameter "
+                          "a Default)")
+        for note in extraction.notes:
+            if note.not_analysed:
+                yield Finding(self.code, self.name, note.message, self.severity,
+                              _labelled(source.location(note.pointer), note.pointer,
+                                        extraction.labels))
+
+
+def _labelled(location: Any, pointer: str, labels: dict[str, str]) -> Any:
+    from ...document.iac.cloudformation import resource_label
+    return dataclasses.replace(location, resource=resource_label(pointer, labels))

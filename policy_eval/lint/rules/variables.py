@@ -334,3 +334,78 @@ class UnknownVariable(StatementRule):
             yield self.finding_at(target, pointer,
                                   f"unknown policy variable ${{{key}}}{hint(guess)}",
                                   fix=f"use ${{{guess}}}" if guess else None)
+
+
+@register
+class UnescapedVariableInSub(Rule):
+    """What it does
+    ------------
+    Reports a policy variable written as ``${...}`` inside CloudFormation's ``Fn::Sub``
+    (``!Sub``), such as ``${cognito-identity.amazonaws.com:sub}`` or ``${aws:username}``.
+
+    Why is this bad?
+    ----------------
+    ``Fn::Sub`` reads every ``${...}`` as a template reference. CloudFormation rejects the
+    template (``cognito-identity.amazonaws.com:sub`` names no parameter or resource) or,
+    when a parameter of that name exists, substitutes its value: the policy then holds a
+    fixed string instead of the per-identity variable, and every identity shares one
+    prefix. IAM receives the variable only when it is escaped as ``${!...}``. (policy-eval
+    analyses the policy as if it were escaped, as the author meant.)
+
+    Example
+    -------
+    ```yaml
+    Resources:
+      UserFilesPolicy:
+        Type: AWS::IAM::ManagedPolicy
+        Properties:
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - Effect: Allow
+                Action: s3:GetObject
+                Resource: !Sub "arn:aws:s3:::photos/${cognito-identity.amazonaws.com:sub}/*"
+    ```
+
+    Use instead
+    -----------
+    ```yaml
+    Resources:
+      UserFilesPolicy:
+        Type: AWS::IAM::ManagedPolicy
+        Properties:
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - Effect: Allow
+                Action: s3:GetObject
+                Resource: !Sub "arn:aws:s3:::photos/${!cognito-identity.amazonaws.com:sub}/*"
+    ```
+    """
+
+    code = "VAR006"
+    name = "unescaped-variable-in-sub"
+    summary = "A policy variable inside !Sub/Fn::Sub is not escaped as ${!...}"
+    severity = Severity.error
+    security_severity = 6.5
+    kinds = ("template",)
+    needs_valid_policy = False
+
+    def check(self, target: Target) -> Iterator[Finding]:
+        extraction = target.related.get("template")
+        if extraction is None:
+            return
+        from ...document.iac.cloudformation import resource_label
+        for variable in extraction.sub_variables:
+            loc = extraction.source.location(variable.pointer)
+            loc = type(loc)(loc.path, loc.line, loc.column, loc.pointer, loc.end_line,
+                            loc.end_column, resource_label(variable.pointer,
+                                                           extraction.labels))
+            what = ("CloudFormation substitutes the parameter or resource of that name, so "
+                    "the policy gets a fixed value" if variable.shadowed else
+                    "CloudFormation rejects the template (it names no parameter or resource)")
+            yield Finding(self.code, self.name,
+                          f"${{{variable.name}}} inside Fn::Sub is read as a template "
+                          f"reference, not as the IAM policy variable: {what}", self.severity,
+                          loc, f"write ${{!{variable.name}}} so that IAM receives "
+                               f"${{{variable.name}}}", self.security_severity)
