@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import typer
 
@@ -144,25 +144,22 @@ def test_command(
     raise typer.Exit(EXIT_FOUND if failed else EXIT_OK)
 
 
-def _register_optional_commands() -> None:
-    """Commands that live in other modules register themselves here when present."""
-    import importlib
+def _register_commands() -> None:
+    """Add the commands that live beside their stage (``simulate``; ``check``, ``rule``,
+    ``rules``; ``matrix``, ``isolation``). Plain imports: a missing command module is an
+    import error, not a command that silently disappears."""
+    from .cognito.cli import register as register_cognito_commands
+    from .lint.cli import register as register_lint_commands
+    from .population_cli import register as register_population_commands
 
-    for module in ("policy_eval.cognito.cli", "policy_eval.lint.cli"):
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-            continue
-        register: Any = getattr(mod, "register", None)
-        if register is not None:
-            register(app)
+    register_cognito_commands(app)
+    register_lint_commands(app)
+    register_population_commands(app)
 
 
 def main() -> None:
     """Console entry point."""
-    _register_optional_commands()
+    _register_commands()
     app(prog_name="policy-eval")
 
 

@@ -27,7 +27,7 @@ from ..document.locate import Locator
 from ..document.model import Policy, PolicyKind, parse_policy
 from ..document.source import SourceDocument, load_file, parse_json
 from ..document.validation import located_validation_error
-from ..errors import InputError, Location, PolicyEvalError, join_pointer
+from ..errors import ErrorCode, InputError, Location, PolicyEvalError, join_pointer
 from .model import IamRole, ManagedPolicy, PoolFile
 
 ProviderKind = Literal["userpool", "social", "oidc", "saml", "developer"]
@@ -352,7 +352,7 @@ def resolve_document(cfg: PoolConfig, doc: Any, pointer: str, kind: PolicyKind,
     try:
         src = load_file(path)
     except InputError as exc:
-        if exc.code == "file-not-found":
+        if exc.code == ErrorCode.file_not_found:
             raise InputError(f"{name}: policy file {doc!r} not found (looked for {path}); a "
                              "document is an object, a path relative to the pool file, or "
                              "URL-encoded JSON", cfg.locate(full), "file-not-found") from None
@@ -389,7 +389,12 @@ def load_pool_file(path: str | Path, params: Mapping[str, str] | None = None) ->
 def pool_config_from_data(data: Any, base_dir: str | Path | None = None) -> PoolConfig:
     """Check a pool given as decoded data (a dict)."""
     # Round-trip through JSON text so policy documents are plain data like a file's.
-    text = json.dumps(data, indent=2)
+    try:
+        text = json.dumps(data, indent=2, allow_nan=False)
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise InputError(f"the pool is not plain JSON data ({exc}): give dicts, lists, "
+                         "strings, finite numbers, booleans and None, with no object inside "
+                         "itself", Location(None, None, None, ""), "invalid-pool-file") from None
     source = parse_json(text, None)
     source._locator = Locator(None)  # positions in generated text would mislead
     return load_pool_config(source.data, source=source,

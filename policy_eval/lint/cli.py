@@ -134,7 +134,7 @@ def check_command(
     except PolicyEvalError as exc:
         typer.echo(printable(f"error: {exc}"), err=True)
         raise typer.Exit(EXIT_INPUT) from None
-    if not result.files and not result.skipped:
+    if not result.files and not result.skipped and not result.empty_templates:
         typer.echo(printable("error: no JSON or YAML files found in "
                              + ", ".join(map(str, paths))), err=True)
         raise typer.Exit(EXIT_INPUT)

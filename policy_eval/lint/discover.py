@@ -39,10 +39,10 @@ from pathlib import Path
 from typing import Any
 
 from ..document.locate import Locator
-from ..document.model import Policy, Statement, check_policy
+from ..document.model import POLICY_KINDS, Policy, Statement, check_policy
 from ..document.source import SourceDocument, load_file
-from ..errors import InputError, Location, PolicyEvalError, join_pointer
-from .rule import POLICY_KINDS, Target
+from ..errors import ErrorCode, InputError, Location, PolicyEvalError, join_pointer
+from .rule import Target
 
 SUFFIXES = (".json", ".yaml", ".yml")
 SKIPPED_DIRS = ("node_modules", "__pycache__", "cdk.out")
@@ -108,12 +108,13 @@ def find_files(paths: list[Path], exclude: list[str] | tuple[str, ...] = ()) -> 
 
     for path in paths:
         if path.is_dir():
+            suffixes = SUFFIXES + raw_suffixes()
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".")
                                  and d not in SKIPPED_DIRS
                                  and not is_excluded(display_path(Path(root) / d), exclude))
                 for name in sorted(files):
-                    if not name.lower().endswith(SUFFIXES + raw_suffixes()):
+                    if not name.lower().endswith(suffixes):
                         continue
                     file = Path(root) / name
                     shown = display_path(file)
@@ -184,8 +185,9 @@ def detect_policy_kind(data: dict[str, Any], path: str | None = None) -> str:
 #: Error codes of the pool loader (:func:`policy_eval.cognito.load.load_pool_config`) that
 #: concern the pool file itself, not the policy documents it holds (those have targets of
 #: their own); reported by COG020.
-POOL_FILE_ERROR_CODES = ("invalid-pool", "invalid-pool-file", "unknown-role",
-                         "unknown-provider", "unknown-policy")
+POOL_FILE_ERROR_CODES = (ErrorCode.invalid_pool, ErrorCode.invalid_pool_file,
+                         ErrorCode.unknown_role, ErrorCode.unknown_provider,
+                         ErrorCode.unknown_policy)
 #: Keys only a pool file has (besides ``IdentityPool``): the IAM side of the export.
 _POOL_FILE_KEYS = ("IamRoles", "ManagedPolicies", "PrincipalTagAttributeMaps")
 
@@ -204,11 +206,16 @@ def _is_pool_settings(data: dict[str, Any]) -> bool:
         "IdentityPoolId" in data and ("RoleMappings" in data or "Roles" in data))
 
 
+#: :data:`policy_eval.document.iac.detect.TEMPLATE_KEYS`, kept here so that checking a plain
+#: policy never imports the iac package (pre-commit start-up; a test holds them equal).
+TEMPLATE_KEYS = frozenset(("Resources", "AWSTemplateFormatVersion", "Transform", "artifacts",
+                           "format_version"))
+
+
 def template_reader(data: Any, path: str | None = None) -> Any:
     """The :class:`~policy_eval.document.iac.TemplateReader` of a decoded document, if it is
     a template (the iac package is imported only for documents that may be one)."""
-    from ..document.iac.detect import may_be_template
-    if not may_be_template(data):
+    if not isinstance(data, dict) or TEMPLATE_KEYS.isdisjoint(data):
         return None
     from ..document.iac import reader_for
     return reader_for(path, data)
@@ -330,7 +337,7 @@ class _Builder:
             except json.JSONDecodeError as exc:
                 loc = self.source.location(pointer)
                 target = unreadable_target(InputError(
-                    f"embedded policy is not valid JSON: {exc.msg}", loc, "json-syntax"),
+                    f"embedded policy is not valid JSON: {exc.msg}", loc, ErrorCode.json_syntax),
                     self.source.path, self.source.text)
             except PolicyEvalError as exc:
                 target = unreadable_target(exc, exc.location.path or self.source.path)
@@ -535,21 +542,26 @@ def build_targets(source: SourceDocument, *, kind: str | None = None,
     return builder.targets
 
 
+def reported_as(exc: PolicyEvalError, display: str) -> PolicyEvalError:
+    """``exc`` located in the file as the run names it (its display path)."""
+    loc = exc.location
+    return type(exc)(exc.message, Location(display, loc.line, loc.column, loc.pointer,
+                                           loc.end_line, loc.end_column, loc.resource),
+                     exc.code)
+
+
 def load_targets(item: FileInput, kind: str | None = None,
                  params: dict[str, str] | None = None) -> list[Target]:
     """Read one file and build its targets; an unreadable file becomes one target whose
     error is reported as a finding (the run goes on with the other files)."""
-    if item.path.name.lower().endswith(raw_suffixes()):
+    name = item.path.name.lower()
+    if not name.endswith(SUFFIXES) and name.endswith(raw_suffixes()):
         from .templates import raw_template_targets
         return raw_template_targets(item, params)
     try:
         source = load_file(item.path)
     except PolicyEvalError as exc:
-        loc = exc.location
-        fixed = type(exc)(exc.message, Location(item.display, loc.line, loc.column,
-                                                loc.pointer, loc.end_line, loc.end_column),
-                          exc.code)
-        return [unreadable_target(fixed, item.display)]
+        return [unreadable_target(reported_as(exc, item.display), item.display)]
     source.path = item.display
     if source._locator is not None:
         source._locator.path = item.display

@@ -1,15 +1,19 @@
 """Run the rules over lint targets and apply the configuration.
 
-The :class:`Linter` picks the rules (``select`` minus ``ignore``), runs each rule on the
-targets of the kinds it looks at, turns a rule that crashes into an ``internal-error``
-finding (never a traceback; the other rules and files go on), applies per-rule severity
-overrides and per-path ignores, and drops duplicate findings (a policy file referenced
-from a pool file and also checked on its own is reported once) and findings superseded by
-a rule that reports the same place with more to say (``Rule.superseded_by``).
+The :class:`Linter` picks the rules (``select`` minus ``ignore``, from
+:func:`~policy_eval.lint.registry.load_rules`), runs each rule on the targets of the kinds
+it looks at (a rule that needs a valid policy skips a document with grammar errors unless
+it can work on the partial parse), turns a rule that crashes into a ``SYN000``
+``internal-error`` finding (never a traceback; the other rules and files go on), applies
+per-rule severity overrides and per-path ignores, and drops duplicate findings (a policy
+file referenced from a pool file and also checked on its own is reported once) and
+findings superseded by a rule that reports the same place with more to say
+(``Rule.superseded_by``). Files are found and turned into targets by
+:mod:`policy_eval.lint.discover`.
 
 Library use::
 
-    from policy_eval.lint import lint_document
+    from policy_eval.lint.runner import lint_document
     findings = lint_document({"Version": "2012-10-17", "Statement": [...]})
 """
 
@@ -23,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..document.source import SourceDocument, load_text
-from ..errors import Location, PolicyEvalError
+from ..errors import ErrorCode, Location, PolicyEvalError
 from .discover import (
     FileInput,
     build_targets,
@@ -195,7 +199,7 @@ class Linter:
             except Exception as exc:
                 file_targets = [unreadable_target(PolicyEvalError(
                     f"could not read the document: {type(exc).__name__}: {exc}",
-                    Location(item.display), "unreadable"), item.display)]
+                    Location(item.display), ErrorCode.unreadable), item.display)]
             if _count_templates(result, file_targets, item.display):
                 targets.extend(file_targets)
             elif file_targets:
@@ -215,7 +219,7 @@ class Linter:
                                     list(exclude) + list(self.config.exclude))
         if missing:
             raise InputError("no such file or directory", Location(missing[0]),
-                             "file-not-found")
+                             ErrorCode.file_not_found)
         return self.lint_files(files)
 
     def lint_source(self, source: SourceDocument, kind: str | None = None) -> list[Finding]:
@@ -296,5 +300,11 @@ def lint_document(document: dict[str, Any] | str, *, kind: str | None = None,
     if isinstance(document, str):
         return linter.lint_text(document, path, kind)
     import json
-    source = SourceDocument(path, json.dumps(document, indent=2), document)
+    try:
+        text = json.dumps(document, indent=2, allow_nan=False)
+    except (TypeError, ValueError, RecursionError) as exc:
+        from ..errors import InputError
+        raise InputError(f"the document is not plain JSON data ({exc})", Location(path),
+                         "invalid-input") from None
+    source = SourceDocument(path, text, document)
     return linter.lint_source(source, kind)

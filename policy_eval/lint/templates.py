@@ -22,8 +22,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import Location, PolicyEvalError, join_pointer
-from .discover import FileInput, _Builder, display_path, unreadable_target
+from ..document.iac.unknown import holds_placeholder
+from ..errors import PolicyEvalError, join_pointer
+from .discover import FileInput, _Builder, display_path, reported_as, unreadable_target
 from .rule import Target
 
 if TYPE_CHECKING:
@@ -42,7 +43,11 @@ def extraction_targets(extraction: TemplateExtraction, base: Path | None) -> lis
     data: dict[str, Any] = view.data
     builder = _Builder(view, base)
     if extraction.has_pool:
-        builder.pool(data)
+        builder.pool(extraction.pool_data())
+        pool_target = builder.targets[0]
+        # a pool error about an unknown value is SYN022's to report, not the pool's
+        pool_target.errors = [e for e in pool_target.errors
+                              if not holds_placeholder(e.message)]
     else:
         managed = builder.managed_policies(data.get("ManagedPolicies"), "/ManagedPolicies")
         roles = [builder.role(role, join_pointer("/IamRoles", i), managed, {})
@@ -99,11 +104,7 @@ def raw_template_targets(item: FileInput, params: dict[str, str] | None) -> list
     try:
         extractions = read_templates(reader, item.path, None, params)
     except PolicyEvalError as exc:
-        loc = exc.location
-        fixed = type(exc)(exc.message, Location(item.display, loc.line, loc.column,
-                                                loc.pointer, loc.end_line, loc.end_column),
-                          exc.code)
-        return [unreadable_target(fixed, item.display)]
+        return [unreadable_target(reported_as(exc, item.display), item.display)]
     targets: list[Target] = []
     for extraction in extractions:
         for doc in (extraction.source, extraction.view):

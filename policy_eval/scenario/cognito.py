@@ -30,7 +30,7 @@ from ..cognito.identity import Refusal
 from ..cognito.pool import IdentityPool
 from ..cognito.scope_down import DEFAULT_SCOPE_DOWN
 from ..document.validation import located_validation_error
-from ..errors import InputError
+from ..errors import ErrorCode, InputError
 from .model import Scenario, ScenarioResult, _policy, evaluate_requests
 
 BASE = "/cognito"
@@ -64,14 +64,14 @@ def load_section(scenario: Scenario) -> tuple[IdentityPool, CognitoSection]:
             path = scenario.base_dir / section.pool
             if not path.exists():
                 raise InputError(f"pool file {section.pool!r} not found (looked for {path})",
-                                 source.location(BASE + "/pool"), "file-not-found")
+                                 source.location(BASE + "/pool"), ErrorCode.file_not_found)
             pool = IdentityPool.load(path, params={**section.parameters, **scenario.params},
                                      **options)
         else:
             pool = IdentityPool.from_source(section.pool, source, BASE + "/pool",
                                             scenario.base_dir, **options)
     except InputError as exc:
-        if exc.code in ("invalid-scope-down", "invalid-option"):
+        if exc.code in (ErrorCode.invalid_scope_down, ErrorCode.invalid_option):
             field = "scope_down" if exc.code == "invalid-scope-down" else "token_without_roles"
             raise InputError(exc.message, source.location(f"{BASE}/{field}"), exc.code) from None
         raise
@@ -86,21 +86,22 @@ def run_cognito_scenario(scenario: Scenario) -> list[ScenarioResult]:
         if getattr(pols, name):
             raise InputError(f"policies.{name} comes from the pool's role when a scenario has a "
                              "cognito section (keep resource, scp and rcp only)",
-                             scenario.source.location(f"/policies/{name}"), "invalid-scenario")
+                             scenario.source.location(f"/policies/{name}"),
+                             ErrorCode.invalid_scenario)
     if pols.boundary is not None:
         raise InputError("policies.boundary comes from the role in the pool file when a "
                          "scenario has a cognito section",
-                         scenario.source.location("/policies/boundary"), "invalid-scenario")
+                         scenario.source.location("/policies/boundary"), ErrorCode.invalid_scenario)
     if model.principal is not None:
         raise InputError("principal comes from the simulated login when a scenario has a "
                          "cognito section", scenario.source.location("/principal"),
-                         "invalid-scenario")
+                         ErrorCode.invalid_scenario)
     for index, req in enumerate(model.requests):
         if req.principal is not None:
             raise InputError("a request's principal comes from the simulated login when a "
                              "scenario has a cognito section",
                              scenario.source.location(f"/requests/{index}/principal"),
-                             "invalid-scenario")
+                             ErrorCode.invalid_scenario)
     pool, section = load_section(scenario)
     outcome = pool.simulate(section.login, locate=scenario.source.location, base=BASE + "/login")
     if isinstance(outcome, Refusal):

@@ -27,7 +27,7 @@ from ..document.source import SourceDocument, load_file
 from ..document.validation import located_validation_error
 from ..engine.explain import Decision
 from ..engine.request import Request
-from ..errors import InputError, Location, PolicyEvalError, join_pointer
+from ..errors import ErrorCode, InputError, Location, PolicyEvalError, join_pointer
 from ..policyset import PolicySet
 
 Expectation = Literal["allow", "deny", "explicit_deny", "implicit_deny", "no_credentials"]
@@ -125,7 +125,7 @@ def parse_scenario(source: SourceDocument, params: dict[str, str] | None = None)
     """Validate decoded scenario data (``params``: ``--param`` values for templates)."""
     if not isinstance(source.data, dict):
         raise InputError("a scenario must be an object with 'policies' and 'requests'",
-                         source.location(""), "invalid-scenario")
+                         source.location(""), ErrorCode.invalid_scenario)
     try:
         model = ScenarioModel.model_validate(source.data)
     except ValidationError as exc:
@@ -149,9 +149,10 @@ def _policy(scenario: Scenario, ref: PolicyRef, kind: PolicyKind, pointer: str) 
         try:
             src = load_file(path)
         except InputError as exc:
-            if exc.code == "file-not-found":
+            if exc.code == ErrorCode.file_not_found:
                 raise InputError(f"policy file {ref!r} not found (looked for {path})",
-                                 scenario.source.location(pointer), "file-not-found") from None
+                                 scenario.source.location(pointer),
+                                 ErrorCode.file_not_found) from None
             raise
         return parse_policy(src.data, kind=kind, source=src, name=str(ref))
     return parse_policy(ref, kind=kind, source=scenario.source, pointer=pointer,

@@ -152,6 +152,11 @@ class TemplateExtraction:
     def label(self, logical_id: str) -> str:
         return self.labels.get(logical_id, logical_id)
 
+    def location(self, tptr: str) -> Location:
+        """Where template pointer ``tptr`` is, naming its resource."""
+        loc = self.source.location(tptr)
+        return dataclasses.replace(loc, resource=resource_label(tptr, self.labels))
+
 
 def _truthy(value: Any) -> Any:
     if isinstance(value, str) and value.lower() in ("true", "false"):
@@ -183,8 +188,7 @@ class _Extractor:
 
     def locate(self, tptr: str) -> Location:
         """A template pointer's location, naming its resource."""
-        loc = self.source.location(tptr)
-        return dataclasses.replace(loc, resource=resource_label(tptr, self.result.labels))
+        return self.result.location(tptr)
 
     def note(self, message: str, pointer: str, unknown: Unknown | None = None, *,
              not_analysed: bool = False) -> None:
@@ -423,6 +427,8 @@ class _Extractor:
         entry["AssumeRolePolicyDocument"] = self._document(
             optr + "/AssumeRolePolicyDocument", base + "/AssumeRolePolicyDocument",
             props["AssumeRolePolicyDocument"])
+        entry["RoleId"] = self.synthetic(optr + "/RoleId", join_pointer("/Resources", logical_id),
+                                         self.attr(logical_id, "RoleId"))
         self._attach_managed(entry, optr, logical_id)
         if "PermissionsBoundary" in props:
             arn = self.known(props["PermissionsBoundary"], base + "/PermissionsBoundary")

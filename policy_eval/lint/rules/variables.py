@@ -9,16 +9,18 @@ statements the parser rejected.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from ...catalog import get_catalog
 from ...document.model import ConditionClause, Policy, Statement
 from ...document.variables import VariableSyntaxError, parse_template, variables_in
-from ...errors import PolicyEvalError, join_pointer
+from ...errors import ErrorCode, PolicyEvalError, join_pointer
 from ..rule import Finding, Rule, Severity, Target, register
 from ._base import (
     ClauseRule,
     ParseErrorRule,
     StatementRule,
+    TemplateRule,
     clause_values,
     did_you_mean,
     element_values,
@@ -65,7 +67,7 @@ class VariableSyntax(ParseErrorRule):
     name = "variable-syntax"
     summary = "A malformed policy variable (missing brace, empty, space in the name)"
     severity = Severity.error
-    error_codes = ("variable-syntax",)
+    error_codes = (ErrorCode.variable_syntax,)
     fix_hint = "write ${key} or ${key, 'default'}"
 
     def accepts(self, error: PolicyEvalError) -> bool:
@@ -104,7 +106,7 @@ class DefaultValueSyntax(ParseErrorRule):
     name = "default-value-syntax"
     summary = "A policy-variable default value not written as ${key, 'default'}"
     severity = Severity.error
-    error_codes = ("variable-syntax",)
+    error_codes = (ErrorCode.variable_syntax,)
     fix_hint = "write ${key, 'default'} (comma, space, single quotes)"
 
     def accepts(self, error: PolicyEvalError) -> bool:
@@ -337,7 +339,7 @@ class UnknownVariable(StatementRule):
 
 
 @register
-class UnescapedVariableInSub(Rule):
+class UnescapedVariableInSub(TemplateRule):
     """What it does
     ------------
     Reports a policy variable written as ``${...}`` inside CloudFormation's ``Fn::Sub``
@@ -356,30 +358,38 @@ class UnescapedVariableInSub(Rule):
     -------
     ```yaml
     Resources:
-      UserFilesPolicy:
-        Type: AWS::IAM::ManagedPolicy
+      AuthRole:
+        Type: AWS::IAM::Role
         Properties:
-          PolicyDocument:
-            Version: "2012-10-17"
-            Statement:
-              - Effect: Allow
-                Action: s3:GetObject
-                Resource: !Sub "arn:aws:s3:::photos/${cognito-identity.amazonaws.com:sub}/*"
+          AssumeRolePolicyDocument: {Statement: []}
+          Policies:
+            - PolicyName: own-photos
+              PolicyDocument:
+                Version: "2012-10-17"
+                Statement:
+                  - Effect: Allow
+                    Action: s3:GetObject
+                    Resource: !Sub "arn:aws:s3:::photos/${cognito-identity.amazonaws.com:sub}/*"
     ```
 
     Use instead
     -----------
     ```yaml
     Resources:
-      UserFilesPolicy:
-        Type: AWS::IAM::ManagedPolicy
+      AuthRole:
+        Type: AWS::IAM::Role
         Properties:
+          AssumeRolePolicyDocument: {Statement: []}
+      OwnPhotos:
+        Type: AWS::IAM::Policy
+        Properties:
+          PolicyName: own-photos
+          Roles: [!Ref AuthRole]
           PolicyDocument:
             Version: "2012-10-17"
-            Statement:
-              - Effect: Allow
-                Action: s3:GetObject
-                Resource: !Sub "arn:aws:s3:::photos/${!cognito-identity.amazonaws.com:sub}/*"
+            Statement:   # ${!...} is the escape that gives IAM the variable
+              - {Effect: Allow, Action: s3:GetObject,
+                 Resource: !Sub "arn:aws:s3:::photos/${!cognito-identity.amazonaws.com:sub}/*"}
     ```
     """
 
@@ -388,19 +398,10 @@ class UnescapedVariableInSub(Rule):
     summary = "A policy variable inside !Sub/Fn::Sub is not escaped as ${!...}"
     severity = Severity.error
     security_severity = 6.5
-    kinds = ("template",)
-    needs_valid_policy = False
 
-    def check(self, target: Target) -> Iterator[Finding]:
-        extraction = target.related.get("template")
-        if extraction is None:
-            return
-        from ...document.iac.cloudformation import resource_label
+    def check_template(self, extraction: Any) -> Iterator[Finding]:
         for variable in extraction.sub_variables:
-            loc = extraction.source.location(variable.pointer)
-            loc = type(loc)(loc.path, loc.line, loc.column, loc.pointer, loc.end_line,
-                            loc.end_column, resource_label(variable.pointer,
-                                                           extraction.labels))
+            loc = extraction.location(variable.pointer)
             what = ("CloudFormation substitutes the parameter or resource of that name, so "
                     "the policy gets a fixed value" if variable.shadowed else
                     "CloudFormation rejects the template (it names no parameter or resource)")
