@@ -8,10 +8,12 @@ info, and that nothing crashes — the policies, the CloudFormation templates an
 configuration included.
 
 Role context: the README's "Kind" column says which role each identity policy belongs to
-("identity policy (auth role)", "(guest role)"). Policies of the same folder and role are
-linked as one role's permission policies (``Target.related["role"]``), as the linter
-does for a pool file or role bundle; that is how the livestream project's whole-bucket
-read policy is seen next to the per-identity policies it defeats.
+("identity policy (auth role)", "(guest role)"), as the source template's identity pool
+does. Policies of the same folder and role are linked as one role's permission policies
+(``Target.related["role"]``) and given the pool's role slot (``related["pool_role"]``), as
+the linter does for a pool file or role bundle; that is how the livestream project's
+whole-bucket read policy is seen next to the per-identity policies it defeats. (Linted
+alone, a file's name is only a guess at its role: such findings are info.)
 """
 
 from __future__ import annotations
@@ -29,8 +31,9 @@ from policy_eval.lint.rule import Finding, Rule, Severity, Target, registered_ru
 from policy_eval.lint.rules import cognito, security  # noqa: F401 - registers the rules
 from policy_eval.lint.rules._probe import IDENTITY_A, IDENTITY_B
 from policy_eval.lint.runner import INTERNAL_ERROR_CODE, Linter
+from tests.conftest import SHARED
 
-REALWORLD = Path(__file__).resolve().parents[2] / ".." / "shared" / "realworld"
+REALWORLD = SHARED / "realworld"
 
 pytestmark = pytest.mark.skipif(
     not (REALWORLD / "README.md").is_file(), reason="../shared/realworld is not present"
@@ -83,10 +86,13 @@ def _linked_targets() -> dict[str, Target]:
         role = _role_of(kind)
         if role is not None and targets[name].kind == "identity":
             roles.setdefault((name.split("/")[0], role), []).append(name)
-    for members in roles.values():
+    slots = {"auth": "authenticated", "guest": "unauthenticated", "admin": "mapped"}
+    for (_, role), members in roles.items():
         info: dict[str, Any] = {"trust": None, "permissions": [targets[n] for n in members]}
         for n in members:
             targets[n].related["role"] = info
+            # which of the pool's roles it is (the source template's pool says so)
+            targets[n].related["pool_role"] = slots[role]
     return targets
 
 

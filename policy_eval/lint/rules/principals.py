@@ -198,6 +198,7 @@ class PublicPrincipal(StatementRule):
     summary = 'Allow to Principal "*" without a condition (public access)'
     severity = Severity.error
     security_severity = 9.0
+    superseded_by = "SEC008"
     kinds = ("resource", "trust")
     example_kind = "resource"
 

@@ -15,7 +15,14 @@ from collections.abc import Iterator
 from ...catalog import get_catalog
 from ...document.model import Policy, Statement
 from ..rule import Finding, Severity, Target, register
-from ._base import PERMISSION_KINDS, StatementRule, element_values, is_allow, value_pointers
+from ._base import (
+    BROAD_GRANT_RULES,
+    PERMISSION_KINDS,
+    StatementRule,
+    element_values,
+    is_allow,
+    value_pointers,
+)
 
 PARTITIONS = ("aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e",
               "aws-iso-f", "aws-eusc")
@@ -260,6 +267,7 @@ class ResourceEffectivelyStar(StatementRule):
     summary = 'A Resource pattern that matches every resource, like "*"'
     severity = Severity.warning
     security_severity = 5.0
+    superseded_by = BROAD_GRANT_RULES
     kinds = ("identity", "boundary", "session", "resource")
 
     def check_statement(self, target: Target, policy: Policy,
@@ -323,6 +331,7 @@ class ResourceStarOnScopableActions(StatementRule):
     summary = 'Resource "*" on actions that can be scoped to resources'
     severity = Severity.warning
     security_severity = 4.0
+    superseded_by = BROAD_GRANT_RULES
     kinds = ("identity", "boundary", "session")
 
     def check_statement(self, target: Target, policy: Policy,

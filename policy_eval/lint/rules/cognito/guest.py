@@ -176,9 +176,10 @@ class GuestRoleTooBroad(_GuestRule):
                 continue
             yield self.make(
                 target, _stmt_ptr(target, st),
-                f"{st.label} of a guest role (known from {facts.reason}) grants "
+                f"{st.label} of a guest role ({facts.basis}) grants "
                 + "; ".join(parts) + " to anyone holding the identity pool id",
-                severity=severity, security=security, evidence={"probes": evidence},
+                severity=Severity.info if facts.guessed else severity, security=security,
+                evidence={"probes": evidence},
                 fix="give guests read-only access to explicitly named public resources")
 
 
@@ -263,13 +264,14 @@ class GuestOutsideScopeDown(_GuestRule):
                 continue
             services = sorted({a.split(":")[0] for a in cut})
             classic = facts.classic_flow is True
-            msg = (f"{st.label} of a guest role (known from {facts.reason}) grants "
+            msg = (f"{st.label} of a guest role ({facts.basis}) grants "
                    f"{', '.join(sorted(cut)[:4])}{' ...' if len(cut) > 4 else ''} "
                    f"(services: {', '.join(services)}), which the enhanced-flow guest "
                    "scope-down removes: ")
             msg += ("the pool enables the classic flow, so guests can use them" if classic else
                     "dead under the enhanced flow, live if the classic flow is ever enabled")
             yield self.make(target, _stmt_ptr(target, st), msg,
+                            severity=Severity.info if facts.guessed else None,
                             security=7.5 if classic else None, evidence={"probes": evidence},
                             fix="remove the grants guests cannot use, or move them to the "
                                 "authenticated role")
