@@ -19,6 +19,7 @@ from .errors import InputError, Location, PolicyError, PolicyEvalError, RequestE
 
 if TYPE_CHECKING:
     from .cognito import IdentityPool, SimulatedIdentity
+    from .engine.batch import DecisionBatch, RequestBatch
     from .engine.explain import Decision
     from .engine.request import Request
     from .policyset import PolicySet, load_policy
@@ -27,6 +28,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Decision",
+    "DecisionBatch",
     "IdentityPool",
     "InputError",
     "Location",
@@ -34,6 +36,7 @@ __all__ = [
     "PolicyEvalError",
     "PolicySet",
     "Request",
+    "RequestBatch",
     "RequestError",
     "SimulatedIdentity",
     "__version__",
@@ -44,6 +47,7 @@ __all__ = [
 # Imported on first use: `policy-eval check` never needs the evaluator's front door, and
 # every start of the command (a pre-commit hook) would pay for it.
 _LAZY = {"Decision": ".engine.explain", "Request": ".engine.request",
+         "RequestBatch": ".engine.batch", "DecisionBatch": ".engine.batch",
          "PolicySet": ".policyset", "load_policy": ".policyset",
          "IdentityPool": ".cognito", "SimulatedIdentity": ".cognito"}
 

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 import typer
 
+from .document.printable import printable
 from .errors import PolicyEvalError
 
 app = typer.Typer(
@@ -40,7 +41,7 @@ class OutputFormat(str, Enum):
 
 def fail_input(message: str) -> typer.Exit:
     """Print an input error and give the exit for it."""
-    typer.echo(f"error: {message}", err=True)
+    typer.echo(printable(f"error: {message}"), err=True)
     return typer.Exit(EXIT_INPUT)
 
 
@@ -56,8 +57,8 @@ def guarded(body: Callable[[], T]) -> T:
     except KeyboardInterrupt:
         raise typer.Exit(130) from None
     except Exception as exc:  # pragma: no cover - a bug, reported without a traceback
-        typer.echo(f"internal error: {type(exc).__name__}: {exc} (please report this)",
-                   err=True)
+        typer.echo(printable(f"internal error: {type(exc).__name__}: {exc} (please report "
+                             "this)"), err=True)
         raise typer.Exit(EXIT_INTERNAL) from None
 
 
@@ -102,8 +103,8 @@ def eval_command(
             typer.echo(json.dumps({"id": data["id"], "decision": data["decision"],
                                    "explanation": data["explanation"]}))
         else:
-            typer.echo(f"{result.id}: {result.decision}")
-            typer.echo("  " + result.explanation.replace("\n", "\n  "))
+            typer.echo(f"{printable(result.id, one_line=True)}: {result.decision}")
+            typer.echo(printable("  " + result.explanation.replace("\n", "\n  ")))
 
 
 @app.command("test")

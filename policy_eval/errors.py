@@ -29,7 +29,9 @@ def join_pointer(pointer: str, *tokens: str | int) -> str:
 
 @dataclass(frozen=True)
 class Location:
-    """Where an element sits: file, 1-based line and column, JSON pointer."""
+    """Where an element sits: file, 1-based line and column, JSON pointer, and, for an
+    element of an infrastructure template, the resource users know it by (a logical id,
+    a CDK construct path, a Terraform address)."""
 
     path: str | None = None
     line: int | None = None
@@ -37,11 +39,14 @@ class Location:
     pointer: str = ""
     end_line: int | None = None
     end_column: int | None = None
+    resource: str | None = None
 
     def __str__(self) -> str:
         where = self.path or "<input>"
         if self.line is not None:
             where += f":{self.line}:{self.column or 1}"
+        if self.resource:
+            where += f" [{self.resource}]"
         if self.pointer:
             where += f" (at {self.pointer})"
         return where
@@ -54,6 +59,7 @@ class Location:
             "pointer": self.pointer,
             "end_line": self.end_line,
             "end_column": self.end_column,
+            "resource": self.resource,
         }
 
 
@@ -80,7 +86,8 @@ class PolicyEvalError(Exception):
         if self.location.path is not None or path is None:
             return self
         loc = Location(path, self.location.line, self.location.column, self.location.pointer,
-                       self.location.end_line, self.location.end_column)
+                       self.location.end_line, self.location.end_column,
+                       self.location.resource)
         return type(self)(self.message, loc, self.code)
 
 

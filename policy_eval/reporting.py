@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .document.printable import printable
+
 if TYPE_CHECKING:
     from .scenario import ScenarioResult
 
@@ -15,6 +17,11 @@ def print_test_report(outcome: list[tuple[Path, list[ScenarioResult]]], *,
     """Print the table; return the number of failed expectations."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
+
+    def cell(value: object) -> Text:
+        """A table cell holding input text: escaped, and never read as rich markup."""
+        return Text(printable(str(value), one_line=True))
 
     console = Console(no_color=not color, highlight=False, soft_wrap=True,
                       force_terminal=False if not color else None)
@@ -28,20 +35,23 @@ def print_test_report(outcome: list[tuple[Path, list[ScenarioResult]]], *,
             ok = result.ok
             if ok is None:
                 unchecked += 1
-                mark = "-"
+                mark = Text("-")
             elif ok:
                 passed += 1
-                mark = "[green]pass[/green]"
+                mark = Text("pass", style="green")
             else:
                 failed += 1
-                mark = "[red]FAIL[/red]"
+                mark = Text("FAIL", style="red")
                 mismatches.append((path, result))
-            table.add_row(str(path), result.id, result.expect or "-", result.decision, mark)
+            table.add_row(cell(path), cell(result.id), cell(result.expect or "-"),
+                          cell(result.decision), mark)
     console.print(table)
     for path, result in mismatches:
-        console.print(f"\n[bold red]FAIL[/bold red] {path} :: {result.id}: expected "
-                      f"{result.expect}, got {result.decision}")
-        console.print(result.explanation, markup=False)
+        heading = Text("\nFAIL", style="bold red")
+        heading.append(printable(f" {path} :: {result.id}: expected {result.expect}, got "
+                                 f"{result.decision}", one_line=True))
+        console.print(heading)
+        console.print(printable(result.explanation), markup=False)
     summary = f"{passed} passed, {failed} failed"
     if unchecked:
         summary += f" ({unchecked} without expect)"

@@ -32,6 +32,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
+from ..document.variables import Literal, Text, template_parts
 from .models import ActionInfo, ConditionKeyInfo, ResourceTypeInfo, ResourceTypeRef
 from .wildcard import ANY, SEGMENT, STAR, Token, glob_match, globs_intersect, has_wildcard
 
@@ -214,6 +215,18 @@ class _ServiceData:
         return info
 
 
+def _glob_tokens(text: str, out: list[Token]) -> None:
+    """Append the tokens of plain policy text (``*`` any run, ``?`` one character)."""
+    for ch in text:
+        if ch == "*":
+            if not out or out[-1] != STAR:
+                out.append(STAR)
+        elif ch == "?":
+            out.append(ANY)
+        else:
+            out.append(ch)
+
+
 def _policy_pattern_tokens(pattern: str) -> list[Token]:
     """Tokens of a policy ``Resource`` value: ``*``/``?`` wildcards, ``${...}`` any text.
 
@@ -222,27 +235,13 @@ def _policy_pattern_tokens(pattern: str) -> list[Token]:
     colon), so it is treated as "any text", exactly like ``*``.
     """
     out: list[Token] = []
-    i, n = 0, len(pattern)
-    while i < n:
-        ch = pattern[i]
-        if ch == "$" and i + 1 < n and pattern[i + 1] == "{":
-            end = pattern.find("}", i + 2)
-            if end != -1:
-                inner = pattern[i + 2 : end]
-                if inner in ("*", "?", "$"):
-                    out.append(inner)
-                elif not out or out[-1] != STAR:
-                    out.append(STAR)
-                i = end + 1
-                continue
-        if ch == "*":
-            if not out or out[-1] != STAR:
-                out.append(STAR)
-        elif ch == "?":
-            out.append(ANY)
-        else:
-            out.append(ch)
-        i += 1
+    for part in template_parts(pattern):
+        if isinstance(part, Text):
+            _glob_tokens(part.value, out)
+        elif isinstance(part, Literal):
+            out.append(part.value)
+        elif not out or out[-1] != STAR:
+            out.append(STAR)
     return out
 
 
@@ -255,26 +254,21 @@ def _arn_format_tokens(arn_format: str) -> list[Token]:
     """
     out: list[Token] = []
     colons = 0
-    i, n = 0, len(arn_format)
-    while i < n:
-        ch = arn_format[i]
-        if ch == "$" and i + 1 < n and arn_format[i + 1] == "{":
-            end = arn_format.find("}", i + 2)
-            if end != -1:
-                if colons < 5:
-                    out.append(SEGMENT)
-                elif not out or out[-1] != STAR:
-                    out.append(STAR)
-                i = end + 1
-                continue
-        if ch == ":":
-            colons += 1
-        if ch == "*":
-            if not out or out[-1] != STAR:
-                out.append(STAR)
-        else:
-            out.append(ch)
-        i += 1
+    for part in template_parts(arn_format):
+        if isinstance(part, Text):
+            for ch in part.value:
+                colons += ch == ":"
+                if ch == "*":
+                    if not out or out[-1] != STAR:
+                        out.append(STAR)
+                else:
+                    out.append(ch)
+        elif isinstance(part, Literal):
+            out.append(part.value)
+        elif colons < 5:
+            out.append(SEGMENT)
+        elif not out or out[-1] != STAR:
+            out.append(STAR)
     return out
 
 

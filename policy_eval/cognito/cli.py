@@ -15,6 +15,7 @@ from typing import Any
 import typer
 
 from ..cli import EXIT_FOUND, EXIT_OK, OutputFormat, guarded
+from ..document.printable import printable
 from ..errors import PolicyEvalError
 
 _POOL = typer.Argument(..., help="Pool file (JSON or YAML, AWS API shapes).")
@@ -54,5 +55,5 @@ def register(app: typer.Typer) -> None:
         if output_format is OutputFormat.json:
             typer.echo(json.dumps(outcome.to_dict(), indent=2, default=str))
         else:
-            typer.echo(outcome.describe())
+            typer.echo(printable(outcome.describe()))
         raise typer.Exit(EXIT_FOUND if isinstance(outcome, Refusal) else EXIT_OK)

@@ -23,9 +23,9 @@ from pydantic import ValidationError
 from ..document.locate import Locator
 from ..document.model import Policy, PolicyKind, parse_policy
 from ..document.source import SourceDocument, load_file, parse_json
+from ..document.validation import located_validation_error
 from ..errors import InputError, Location, PolicyEvalError, join_pointer
 from .model import IamRole, ManagedPolicy, PoolFile
-from .validation import located_validation_error
 
 ProviderKind = Literal["userpool", "social", "oidc", "saml", "developer"]
 

@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..document.source import SourceDocument, load_file
+from ..document.validation import located_validation_error
 from ..errors import InputError, Location
 from .identity import LoginRefused, Refusal, SimulatedIdentity
 from .load import PoolConfig, Provider, ResolvedRole, load_pool_config, pool_config_from_data
@@ -28,7 +29,6 @@ from .model import FlowName, Login
 from .roles import TokenWithoutRoles
 from .scope_down import DEFAULT_SCOPE_DOWN, SELECTIONS
 from .simulate import simulate_login
-from .validation import located_validation_error
 
 Locate = Callable[[str], Location]
 
@@ -149,8 +149,9 @@ class IdentityPool:
             login = {k: v for k, v in fields.items() if v is not None}
         elif fields:
             raise TypeError("give the login either as an object or as keyword fields")
-        parsed = parse_login(login if isinstance(login, Login) else dict(login),
-                             locate=locate, base=base)
+        if isinstance(login, Mapping) and not isinstance(login, dict):
+            login = dict(login)
+        parsed = parse_login(login, locate=locate, base=base)
         return simulate_login(self, parsed, locate=locate, base=base, issue_time=issue_time)
 
     def login(self, provider: str | None = None, claims: Mapping[str, Any] | None = None,
@@ -159,7 +160,9 @@ class IdentityPool:
               issue_time: datetime | None = None) -> SimulatedIdentity:
         """Sign in and get credentials; raises :class:`LoginRefused` (with ``.code`` and
         ``.reason``) when AWS would refuse."""
-        outcome = self.simulate(provider=provider, claims=dict(claims or {}), flow=flow,
+        outcome = self.simulate(provider=provider,
+                                claims=dict(claims) if isinstance(claims, Mapping) else claims,
+                                flow=flow,
                                 role_arn=role_arn, identity_id=identity_id,
                                 issue_time=issue_time)
         if isinstance(outcome, Refusal):

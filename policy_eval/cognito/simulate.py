@@ -36,6 +36,7 @@ from .load import DEVELOPER_LOGIN_KEY, Provider, ResolvedRole
 from .model import Login
 from .roles import INVALID_CONFIG, INVALID_PARAMETER, NOT_AUTHORIZED, select_role
 from .scope_down import SessionPolicy, scope_down_policies
+from .session import cognito_names, session_context, token_context
 
 if TYPE_CHECKING:
     from .pool import IdentityPool
@@ -46,15 +47,6 @@ IDENTITY_NAMESPACE = uuid.UUID("6f1c2e3a-4b5d-4e6f-8a7b-9c0d1e2f3a4b")
 SESSION_NAME = "CognitoIdentityCredentials"
 
 Locate = Callable[[str], Location]
-
-
-def _cognito_names(region: str) -> tuple[str, str]:
-    """(condition-key prefix, federated principal) for the pool's partition (spec §3.4:
-    the China partition uses ``cognito-identity.amazonaws.com.cn`` keys and a
-    region-specific principal)."""
-    if region.startswith("cn-"):
-        return "cognito-identity.amazonaws.com.cn", f"cognito-identity.{region}.amazonaws.com.cn"
-    return "cognito-identity.amazonaws.com", "cognito-identity.amazonaws.com"
 
 
 def identity_id_for(pool_id: str, provider: str | None, subject: str) -> str:
@@ -276,10 +268,9 @@ class _Run:
         tags = self.principal_tags(provider) if provider is not None else {}
 
         # 6. the trust policy
-        prefix, federated = _cognito_names(pool_model.region)
-        amr = self.amr(provider, subject, prefix)
-        token_ctx: dict[str, Any] = {f"{prefix}:aud": pool_id, f"{prefix}:sub": self.identity_id,
-                                     f"{prefix}:amr": list(amr)}
+        _, federated = cognito_names(pool_model.region)
+        amr = self.amr(provider, subject)
+        token_ctx = token_context(pool_id, self.identity_id, amr)
         refusal = self.assume(role, federated, token_ctx, tags, basic)
         if refusal is not None:
             return refusal
@@ -301,22 +292,15 @@ class _Run:
                               f"placeholder {role_id}")
         principal = (f"arn:{role.model.partition}:sts::{role.model.account}:assumed-role/"
                      f"{role.name}/{SESSION_NAME}")
-        context: dict[str, Any] = {}
-        if authenticated or self.pool.guest_identity_keys:
-            context[f"{prefix}:aud"] = pool_id
-            context[f"{prefix}:sub"] = self.identity_id
-        context[f"{prefix}:amr"] = list(amr)
-        context.update({
-            "aws:userid": f"{role_id}:{SESSION_NAME}",
-            "aws:PrincipalArn": role.arn,
-            "aws:PrincipalAccount": role.model.account,
-            "aws:PrincipalType": "AssumedRole",
-            "aws:PrincipalIsAWSService": "false",
-            "aws:FederatedProvider": federated,
-            "aws:TokenIssueTime": self.issue_time.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        })
-        for key, value in tags.items():
-            context[f"aws:PrincipalTag/{key}"] = value
+        context = session_context(
+            pool_id, self.identity_id, amr,
+            identity_keys=authenticated or self.pool.guest_identity_keys,
+            role_keys={"aws:userid": f"{role_id}:{SESSION_NAME}",
+                       "aws:PrincipalArn": role.arn,
+                       "aws:PrincipalAccount": role.model.account,
+                       "aws:PrincipalType": "AssumedRole",
+                       "aws:PrincipalIsAWSService": "false"},
+            issue_time=self.issue_time.strftime("%Y-%m-%dT%H:%M:%SZ"), tags=tags)
         return SimulatedIdentity(
             login=login, pool_id=pool_id, identity_id=self.identity_id,
             provider=provider.name if provider else None, authenticated=authenticated,
@@ -324,7 +308,7 @@ class _Run:
             session_policies=tuple(session), context=context, amr=amr,
             steps=tuple(self.steps), notes=tuple(self.notes))
 
-    def amr(self, provider: Provider | None, subject: str, prefix: str) -> tuple[str, ...]:
+    def amr(self, provider: Provider | None, subject: str) -> tuple[str, ...]:
         """``amr`` of the Cognito token (spec §6.1): guests ``unauthenticated``; users
         ``authenticated`` and the provider, plus the observed user-pool
         ``...:CognitoSignIn:<sub>`` and developer ``<dev>:<pool id>:<user>`` entries [O]."""

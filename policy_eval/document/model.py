@@ -19,6 +19,7 @@ from typing import Any, Literal
 from ..errors import Location, PolicyError, join_pointer
 from .operators import ParsedOperator, parse_operator
 from .source import SourceDocument
+from .values import condition_value_text
 from .variables import VariableSyntaxError, has_variables, parse_template
 
 PolicyKind = Literal["identity", "resource", "trust", "boundary", "session", "scp", "rcp", "any"]
@@ -246,10 +247,8 @@ def _principal(chk: _Checker, value: Any, pointer: str, element: str) -> Princip
 
 
 def _condition_value(chk: _Checker, value: Any, pointer: str) -> str | None:
-    if isinstance(value, bool):
-        return "true" if value else "false"
     if isinstance(value, (str, int, float)):
-        return str(value)
+        return condition_value_text(value)
     chk.error(f"condition values must be strings, numbers or booleans, found {_type_name(value)}",
               pointer, "invalid-type")
     return None

@@ -14,11 +14,16 @@ CloudFormation short tags (``!Ref x``, ``!GetAtt a.b``) become data (``{"Ref": "
 from __future__ import annotations
 
 import json
+import math
+import os
+import re
+import stat
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, Location, join_pointer
+from ..errors import InputError, Location, PolicyEvalError, join_pointer
 from .locate import Locator, Span, duplicate_key_pointers, locate_json
 
 #: Largest file read (bytes). IAM documents are at most a few KB (managed policies 6,144
@@ -56,6 +61,9 @@ class SourceDocument:
     data: Any
     format: str = "json"
     _locator: Locator | None = field(default=None, repr=False)
+    #: Problems met while reading that did not stop it (a translated format's reader:
+    #: an unresolvable reference, invalid JSON in one policy); each is reported.
+    errors: list[PolicyEvalError] = field(default_factory=list, repr=False)
 
     @property
     def locator(self) -> Locator:
@@ -91,29 +99,63 @@ def decode_bytes(raw: bytes, path: str | None) -> str:
                          Location(path, line, column), "invalid-utf8") from None
 
 
-def read_text(path: str | Path) -> str:
-    """The text of ``path``, refusing missing, oversized, binary and non-UTF-8 files."""
+def _path_error(name: str, message: str, code: str) -> InputError:
+    return InputError(message, Location(name), code)
+
+
+def read_bytes(path: str | Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of the regular file ``path``, at most ``limit`` of them.
+
+    The one reader of input files (policies, scenarios, pools, logins, configuration).
+    The file is opened without blocking and checked on the open descriptor, so a device
+    (``/dev/zero``, also through a symlink), a FIFO or a socket is refused instead of
+    read forever or waited on; the size is enforced while reading (``st_size`` is not
+    trusted: it is 0 for devices and may change under us).
+    """
     name = str(path)
-    p = Path(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | \
+        getattr(os, "O_BINARY", 0)
     try:
-        size = p.stat().st_size
+        fd = os.open(path, flags)
     except FileNotFoundError:
-        raise InputError("file not found", Location(name), "file-not-found") from None
+        raise _path_error(name, "file not found", "file-not-found") from None
+    except IsADirectoryError:
+        raise _path_error(name, "is a directory, expected a file", "unreadable") from None
+    except (ValueError, UnicodeError):
+        # a NUL character, or a lone surrogate that no file system name can hold
+        raise _path_error(name, "not a usable file name (it holds a NUL character or an "
+                          "unpaired surrogate)", "invalid-path") from None
     except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", Location(name),
-                         "unreadable") from None
-    if p.is_dir():
-        raise InputError("is a directory, expected a file", Location(name), "unreadable")
-    if size > MAX_FILE_BYTES:
-        raise InputError(
-            f"file is {size:,} bytes; policy-eval reads documents up to {MAX_FILE_BYTES:,} bytes",
-            Location(name, 1, 1), "file-too-large")
+        raise _path_error(name, f"cannot read file: {exc.strerror}", "unreadable") from None
     try:
-        raw = p.read_bytes()
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise _path_error(name, "is a directory, expected a file", "unreadable")
+        if not stat.S_ISREG(mode):
+            raise _path_error(name, "not a regular file (a device, FIFO or socket); "
+                              "policy-eval reads regular files only", "not-a-regular-file")
+        chunks: list[bytes] = []
+        total = 0
+        while total <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
     except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", Location(name),
-                         "unreadable") from None
-    return decode_bytes(raw, name)
+        raise _path_error(name, f"cannot read file: {exc.strerror}", "unreadable") from None
+    finally:
+        os.close(fd)
+    if total > limit:
+        raise InputError(f"file is larger than {limit:,} bytes, the most policy-eval reads",
+                         Location(name, 1, 1), "file-too-large")
+    return b"".join(chunks)
+
+
+def read_text(path: str | Path) -> str:
+    """The text of ``path``, refusing missing, special, oversized, binary and non-UTF-8
+    files (see :func:`read_bytes`)."""
+    return decode_bytes(read_bytes(path), str(path))
 
 
 def _check_depth(doc: SourceDocument) -> None:
@@ -127,6 +169,30 @@ def _check_depth(doc: SourceDocument) -> None:
             stack.extend((v, join_pointer(pointer, k), depth + 1) for k, v in value.items())
         elif isinstance(value, list):
             stack.extend((v, join_pointer(pointer, i), depth + 1) for i, v in enumerate(value))
+
+
+def _outside_strings(text: str, stop: int) -> bool:
+    """Whether offset ``stop`` of JSON ``text`` lies outside every string literal."""
+    in_string = escaped = False
+    for char in text[:stop]:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+    return not in_string
+
+
+def _first_outside_strings(text: str, pattern: re.Pattern[str]) -> int:
+    """Offset of the first match of ``pattern`` outside string literals (0 if none)."""
+    for match in pattern.finditer(text):
+        if _outside_strings(text, match.start()):
+            return match.start()
+    return 0
 
 
 def _too_deep_offset(text: str) -> int:
@@ -151,10 +217,38 @@ def _too_deep_offset(text: str) -> int:
     return 0
 
 
+class _NonFiniteError(ValueError):
+    """``NaN``, ``Infinity`` or ``-Infinity`` in JSON text."""
+
+
+def _reject_constant(literal: str) -> Any:
+    raise _NonFiniteError(literal)
+
+
+_NON_FINITE = re.compile(r"-?Infinity|NaN")
+
+
+def _long_number_error(text: str, path: str | None) -> InputError:
+    """The located error for an integer longer than Python converts (a ValueError of
+    ``int``: ``sys.get_int_max_str_digits``); no IAM value comes near that length."""
+    limit = sys.get_int_max_str_digits()
+    digits = re.compile(rf"\d{{{limit + 1},}}")
+    match = next((m for m in digits.finditer(text) if _outside_strings(text, m.start())), None)
+    offset = match.start() if match else 0
+    length = len(match.group()) if match else limit + 1
+    line, column = _line_col_of_offset(text, offset)
+    return InputError(f"a number with {length:,} digits: policy-eval reads numbers of up to "
+                      f"{limit:,} digits (write a long value as a string)",
+                      Location(path, line, column), "number-too-long")
+
+
 def parse_json(text: str, path: str | None = None) -> SourceDocument:
-    """Decode JSON ``text``; syntax errors and duplicate keys raise :class:`InputError`."""
+    """Decode JSON ``text``; syntax errors, duplicate keys, ``NaN``/``Infinity`` (which
+    AWS's JSON parser refuses, as RFC 8259 does) and numbers too long to convert raise
+    :class:`InputError`."""
     try:
-        data = json.loads(text, object_pairs_hook=_no_duplicates)
+        data = json.loads(text, object_pairs_hook=_no_duplicates,
+                          parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise InputError(f"invalid JSON: {exc.msg}", Location(path, exc.lineno, exc.colno),
                          "json-syntax") from None
@@ -168,6 +262,13 @@ def parse_json(text: str, path: str | None = None) -> SourceDocument:
         raise InputError(
             f"duplicate key {exc.key!r}: the IAM grammar forbids repeating a key in one "
             "object (the value used would be ambiguous)", loc, "duplicate-key") from None
+    except _NonFiniteError as exc:
+        line, column = _line_col_of_offset(text, _first_outside_strings(text, _NON_FINITE))
+        raise InputError(f"invalid JSON: {exc} is not a JSON value (JSON has no NaN or "
+                         "Infinity, and AWS refuses them)", Location(path, line, column),
+                         "json-syntax") from None
+    except ValueError:
+        raise _long_number_error(text, path) from None
     except RecursionError:
         line, column = _line_col_of_offset(text, _too_deep_offset(text))
         raise InputError(f"document nests deeper than {MAX_DEPTH} levels",
@@ -177,24 +278,102 @@ def parse_json(text: str, path: str | None = None) -> SourceDocument:
     return doc
 
 
+#: Most nodes that YAML aliases may add to a document once expanded. Aliases are rare in
+#: policy files; a "billion laughs" document (aliases of aliases) would expand to billions
+#: of nodes from a few hundred bytes.
+MAX_ALIAS_NODES = 100_000
+
+
+def _bounded_composer() -> Any:
+    """A ruamel.yaml composer that refuses recursive aliases (an anchor used inside the
+    node it names) and counts, while composing, the nodes the aliases add when expanded."""
+    from ruamel.yaml.composer import Composer, ComposerError
+    from ruamel.yaml.events import AliasEvent
+
+    class AliasLimitError(ComposerError):
+        def __init__(self, problem: str, mark: Any, code: str) -> None:
+            super().__init__(None, None, problem, mark)
+            self.code = code
+
+    class BoundedComposer(Composer):
+        def __init__(self, loader: Any = None) -> None:
+            super().__init__(loader)
+            self.expanded = 0          # nodes of the document with every alias expanded
+            self.added = 0             # of which added by aliases
+            self.aliases = 0
+            self.sizes: dict[str, int] = {}
+            self.open: set[str] = set()
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            event = self.parser.peek_event()
+            if isinstance(event, AliasEvent):
+                anchor = event.anchor
+                if anchor in self.open:
+                    raise AliasLimitError(
+                        f"alias *{anchor} is used inside the node &{anchor} it names: the "
+                        "document would contain itself", event.start_mark,
+                        "yaml-recursive-alias")
+                node = super().compose_node(parent, index)
+                size = self.sizes.get(anchor, 1)
+                self.aliases += 1
+                self.expanded += size
+                self.added += size
+                if self.added > MAX_ALIAS_NODES:
+                    raise AliasLimitError(
+                        f"{self.aliases:,} aliases expand to more than {MAX_ALIAS_NODES:,} "
+                        "nodes (a YAML alias bomb?); write the repeated parts out",
+                        event.start_mark, "yaml-alias-expansion")
+                return node
+            anchor = event.anchor
+            before = self.expanded
+            self.expanded += 1
+            if anchor is not None:
+                self.open.add(anchor)
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                if anchor is not None:
+                    self.open.discard(anchor)
+                    self.sizes[anchor] = self.expanded - before
+
+    return BoundedComposer
+
+
 def parse_yaml(text: str, path: str | None = None) -> SourceDocument:
-    """Decode YAML ``text`` with ruamel.yaml's safe round-trip loader, keeping positions."""
+    """Decode YAML ``text`` with ruamel.yaml's safe round-trip loader, keeping positions.
+
+    Aliases are bounded while composing (recursive ones refused, their expansion capped
+    at :data:`MAX_ALIAS_NODES`), nesting at :data:`MAX_DEPTH`; ``.nan``/``.inf`` and
+    integers too long to convert are refused with their place."""
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     yaml = YAML(typ="rt")
+    yaml.Composer = _bounded_composer()
+    yaml.max_depth = MAX_DEPTH + 1
     try:
         loaded = yaml.load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = (exc.problem or exc.context or "syntax error").strip()
-        code = "duplicate-key" if "duplicate key" in problem else "yaml-syntax"
+        code = getattr(exc, "code", None) or (
+            "duplicate-key" if "duplicate key" in problem else
+            "too-deep" if "maximum depth" in problem else "yaml-syntax")
+        if code == "too-deep":
+            problem = f"document nests deeper than {MAX_DEPTH} levels"
         loc = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
-        raise InputError(f"invalid YAML: {problem}", loc, code) from None
+        prefix = "" if code in ("too-deep", "yaml-alias-expansion") else "invalid YAML: "
+        raise InputError(f"{prefix}{problem}", loc, code) from None
     except (YAMLError, RecursionError) as exc:
         raise InputError(f"invalid YAML: {exc}", Location(path, 1, 1), "yaml-syntax") from None
+    except ValueError:
+        raise _long_number_error(text, path) from None
     locator = Locator(path)
-    data = _plain_yaml(loaded, "", locator)
+    try:
+        data = _plain_yaml(loaded, "", locator)
+    except RecursionError:
+        raise InputError(f"document nests deeper than {MAX_DEPTH} levels", Location(path, 1, 1),
+                         "too-deep") from None
     doc = SourceDocument(path, text, data, "yaml", locator)
     _check_depth(doc)
     return doc
@@ -206,8 +385,43 @@ def _tag_key(tag: str) -> str:
 
 
 def _plain_yaml(node: Any, pointer: str, locator: Locator) -> Any:
-    """Turn ruamel round-trip nodes into plain data, recording positions on the way."""
+    """Turn ruamel round-trip nodes into plain data, recording positions on the way.
+
+    A tagged collection (``!If [...]``, ``!Sub [...]``) becomes ``{"Fn::If": [...]}``, so its
+    items sit one level deeper (``.../Fn::If/0``) and are recorded there.
+    """
     from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
+
+    tag = getattr(getattr(node, "tag", None), "value", None)
+    tag_key = _tag_key(tag) if tag and tag.startswith("!") and not tag.startswith("!!") \
+        else None
+    if tag_key is not None and isinstance(node, (CommentedMap, CommentedSeq)):
+        inner = join_pointer(pointer, tag_key)
+        if pointer in locator.values:
+            locator.values[inner] = locator.values[pointer]
+        return {tag_key: _plain_collection(node, inner, locator)}
+    if isinstance(node, (CommentedMap, CommentedSeq)):
+        return _plain_collection(node, pointer, locator)
+    if isinstance(node, TaggedScalar):
+        return {_tag_key(str(node.tag.value)): str(node.value)}
+    if isinstance(node, bool) or node is None:
+        return node
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        if not math.isfinite(node):
+            raise InputError(f"{node} is not a number AWS accepts (JSON has no NaN or Infinity)",
+                             locator.location(pointer), "non-finite-number")
+        return float(node)
+    if isinstance(node, str):
+        return str(node)
+    if hasattr(node, "isoformat"):
+        return node.isoformat()
+    return str(node)
+
+
+def _plain_collection(node: Any, pointer: str, locator: Locator) -> Any:
+    from ruamel.yaml.comments import CommentedMap
 
     if isinstance(node, CommentedMap):
         out: dict[str, Any] = {}
@@ -221,37 +435,17 @@ def _plain_yaml(node: Any, pointer: str, locator: Locator) -> Any:
             except (KeyError, TypeError, AttributeError):
                 pass
             out[str(key)] = _plain_yaml(value, child, locator)
-        tag = getattr(getattr(node, "tag", None), "value", None)
-        if tag and tag.startswith("!") and not tag.startswith("!!"):
-            return {_tag_key(tag): out}
         return out
-    if isinstance(node, CommentedSeq):
-        items = []
-        for index, value in enumerate(node):
-            child = join_pointer(pointer, index)
-            try:
-                il, ic = node.lc.item(index)
-                locator.values[child] = Span(il + 1, ic + 1, il + 1, ic + 1)
-            except (KeyError, TypeError, AttributeError):
-                pass
-            items.append(_plain_yaml(value, child, locator))
-        tag = getattr(getattr(node, "tag", None), "value", None)
-        if tag and tag.startswith("!") and not tag.startswith("!!"):
-            return {_tag_key(tag): items}
-        return items
-    if isinstance(node, TaggedScalar):
-        return {_tag_key(str(node.tag.value)): str(node.value)}
-    if isinstance(node, bool) or node is None:
-        return node
-    if isinstance(node, int):
-        return int(node)
-    if isinstance(node, float):
-        return float(node)
-    if isinstance(node, str):
-        return str(node)
-    if hasattr(node, "isoformat"):
-        return node.isoformat()
-    return str(node)
+    items = []
+    for index, value in enumerate(node):
+        child = join_pointer(pointer, index)
+        try:
+            il, ic = node.lc.item(index)
+            locator.values[child] = Span(il + 1, ic + 1, il + 1, ic + 1)
+        except (KeyError, TypeError, AttributeError):
+            pass
+        items.append(_plain_yaml(value, child, locator))
+    return items
 
 
 def load_text(text: str, path: str | None = None, fmt: str | None = None) -> SourceDocument:

@@ -109,6 +109,19 @@ def parse_template(value: str) -> tuple[Part, ...]:
     return parse_template_with_grammar(value)
 
 
+def template_parts(value: str, enabled: bool = True) -> tuple[Part, ...]:
+    """Parts of a text that may hold ``${...}`` placeholders, never raising: all text when
+    ``enabled`` is false (Version 2008-10-17, spec §1.2) or the template is malformed
+    (the linter reports that separately). The one reading of ``${...}`` for policy
+    values, the service reference's ARN formats (``${Partition}``) and user templates."""
+    if not enabled or "${" not in value:
+        return (Text(value),) if value else ()
+    try:
+        return parse_template(value)
+    except VariableSyntaxError:
+        return (Text(value),)
+
+
 def parse_template_with_grammar(value: str) -> tuple[Part, ...]:
     """:func:`parse_template` through the lark grammar (exact syntax errors)."""
     if not value:

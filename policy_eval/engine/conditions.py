@@ -13,8 +13,8 @@ request context?" following:
 * §3.3 variables in values: an unresolved value can match nothing, so a negated operator
   still holds for it (AWS's documented example; iam-simulate differs, see
   tests/differential/DIVERGENCES.md);
-* §4.5 values: numbers as decimals, dates in the W3C ISO-8601 profiles or epoch seconds;
-  anything unparsable is a non-match.
+* §4.5 values: read by the one parser per family in ``document/values.py`` (the linter
+  reads them with the same functions); anything unparsable is a non-match.
 
 Context values are ``str`` (single-valued) or ``tuple[str, ...]`` (multivalued), keyed by
 folded key name; see ``engine/request.py``.
@@ -22,86 +22,26 @@ folded key name; see ``engine/request.py``.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import ipaddress
-import re
 from collections.abc import Callable
-from datetime import datetime, timezone
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ..document.model import ConditionClause
 from ..document.operators import OperatorInfo, ParsedOperator
+from ..document.values import (
+    is_arn,
+    parse_binary,
+    parse_bool,
+    parse_date,
+    parse_ip_address,
+    parse_network,
+    parse_number,
+)
 from ..document.wildcard import STAR, Atom, Matcher, atoms_from_text, compile_atoms
 from .templates import Context, Template, static_atoms, static_text
 
 #: Compare one request value with the policy values: True (some value matches), False
 #: (none does) or None (the request value cannot be read as the operator's type).
 AnyMatch = Callable[[str, Context], "bool | None"]
-
-
-# ---------------------------------------------------------------- value parsing
-
-def parse_number(text: str) -> Decimal | None:
-    """An integer or decimal (spec §4.2); ``None`` if ``text`` is not one."""
-    try:
-        value = Decimal(text.strip())
-    except (InvalidOperation, ValueError):
-        return None
-    return value if value.is_finite() else None
-
-
-_W3C = re.compile(
-    r"^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?"
-    r"(Z|[+-]\d{2}:\d{2}))?)?)?$")
-_EPOCH = re.compile(r"^-?\d+(\.\d+)?$")
-
-
-def parse_date(text: str) -> float | None:
-    """Seconds since the epoch for a W3C ISO-8601 date or epoch seconds (spec §4.5)."""
-    text = text.strip()
-    if _EPOCH.match(text) and not (len(text) == 4 and text.isdigit()):
-        return float(text)
-    m = _W3C.match(text)
-    if not m:
-        return None
-    year, month, day, hour, minute, second, frac, tz = m.groups()
-    try:
-        moment = datetime(int(year), int(month or 1), int(day or 1), int(hour or 0),
-                          int(minute or 0), int(second or 0), tzinfo=timezone.utc)
-    except ValueError:
-        return None
-    seconds = moment.timestamp() + (float(frac) if frac else 0.0)
-    if tz and tz != "Z":
-        sign = 1 if tz[0] == "+" else -1
-        seconds -= sign * (int(tz[1:3]) * 3600 + int(tz[4:6]) * 60)
-    return seconds
-
-
-def parse_bool(text: str) -> bool | None:
-    """``"true"``/``"false"`` in any case (spec §4.2 [I])."""
-    lowered = text.strip().lower()
-    if lowered == "true":
-        return True
-    if lowered == "false":
-        return False
-    return None
-
-
-def parse_network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
-    """A CIDR block; a bare address is /32 (IPv4) or /128 (IPv6)."""
-    try:
-        return ipaddress.ip_network(text.strip(), strict=False)
-    except ValueError:
-        return None
-
-
-def parse_binary(text: str) -> bytes | None:
-    try:
-        return base64.b64decode(text.strip(), validate=True)
-    except (binascii.Error, ValueError):
-        return None
 
 
 # ---------------------------------------------------------------- ARN components
@@ -126,7 +66,7 @@ def compile_arn_pattern(atoms: list[Atom]) -> Matcher:
     """ArnLike/ArnEquals: each of the six components is globbed on its own, so ``*``
     never spans a ``:`` between components (spec §2.2, AWS's own example)."""
     if atoms == [STAR]:
-        return lambda value: value.startswith("arn:") and value.count(":") >= 5
+        return is_arn
     components = split_arn_atoms(atoms)
     if components is None:
         return lambda value: False
@@ -243,17 +183,22 @@ def _bool_family(vals: _Values) -> AnyMatch:
 
 
 def _binary_family(vals: _Values) -> AnyMatch:
-    static = {parse_binary(v) or v.encode() for v in vals.static}
-    return lambda r, ctx: (parse_binary(r) or r.encode()) in static
+    static = {b for b in (parse_binary(v) for v in vals.static) if b is not None}
+
+    def test(r: str, ctx: Context) -> bool | None:
+        value = parse_binary(r)
+        if value is None:
+            return None
+        return value in static
+    return test
 
 
 def _ip_family(vals: _Values) -> AnyMatch:
     networks = [n for n in (parse_network(v) for v in vals.static) if n is not None]
 
     def test(r: str, ctx: Context) -> bool | None:
-        try:
-            address = ipaddress.ip_address(r.strip())
-        except ValueError:
+        address = parse_ip_address(r)
+        if address is None:
             return None
         return any(address.version == n.version and address in n for n in networks)
     return test
@@ -265,7 +210,7 @@ def _arn_family(vals: _Values) -> AnyMatch:
     templates = vals.templates
 
     def test(r: str, ctx: Context) -> bool | None:
-        if r.count(":") < 5 or not r.startswith("arn:"):
+        if not is_arn(r):
             return None
         if any(m(r) for m in static):
             return True

@@ -1,6 +1,7 @@
 """A request to evaluate: action, resource, principal and context (spec semantics.md §0).
 
-The constructor checks the input and folds it into the form the engine reads: the action
+The constructor checks the input (wrong types raise :class:`~policy_eval.errors.RequestError`
+there, never a ``TypeError`` later) and folds it into the form the engine reads: the action
 lower-cased, context keys folded (they are case-insensitive, spec §1.3), context values as
 ``str`` (single-valued: ``True`` -> ``"true"``, numbers -> text) or ``tuple[str, ...]``
 (multivalued; a list stays multivalued even with one element).
@@ -28,7 +29,10 @@ def _scalar(key: str, value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (str, int, float)):
-        return str(value)
+        try:
+            return str(value)
+        except ValueError:  # an int past sys.get_int_max_str_digits()
+            raise _invalid(key, "is a number too long to write out") from None
     raise _invalid(key, "must be a string, a number, a boolean or a list of strings, found "
                    f"{type(value).__name__}")
 
@@ -68,8 +72,11 @@ _VALID_ACTIONS: set[str] = set()
 
 
 def check_action(action: Any) -> str:
-    if action in _VALID_ACTIONS:
-        return action
+    try:
+        if action in _VALID_ACTIONS:
+            return action
+    except TypeError:  # unhashable: not a string either
+        pass
     if not isinstance(action, str) or not _ACTION.fullmatch(action):
         raise RequestError(f"action must look like 'service:Operation', found {action!r}",
                            Location(None, None, None, "/action"), "invalid-action")
@@ -102,6 +109,15 @@ class Request:
                  context: Mapping[str, Any] | None = None) -> None:
         self.action = check_action(action)
         self.resource = check_resource(resource)
+        if principal is not None and type(principal) is not str:
+            raise RequestError(f"principal must be an ARN (a string) or None, found "
+                               f"{type(principal).__name__}",
+                               Location(None, None, None, "/principal"), "invalid-principal")
+        if context is not None and type(context) is not dict and not isinstance(context,
+                                                                                  Mapping):
+            raise RequestError(f"context must be a mapping of condition keys to values, found "
+                               f"{type(context).__name__}", Location(None, None, None, "/context"),
+                               "invalid-context")
         self.principal = principal
         self.context = dict(context) if context else {}
         self._action_key = action.lower()

@@ -16,6 +16,8 @@ from typing import Annotated, Any
 
 import typer
 
+from ..document.printable import printable
+
 EXIT_OK, EXIT_FOUND, EXIT_INPUT = 0, 1, 2
 _TOOL_TABLE = re.compile(r'^\s*\[\s*tool\s*\.\s*(policy-eval|"policy-eval")\s*[.\]]', re.M)
 
@@ -47,9 +49,15 @@ def _config_file_near(start: Path) -> Path | None:
         if own.is_file():
             return own
         pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file() and _TOOL_TABLE.search(pyproject.read_text(
-                encoding="utf-8", errors="replace")):
-            return pyproject
+        if pyproject.is_file():
+            from ..document.source import read_text
+            from ..errors import PolicyEvalError
+            try:
+                text = read_text(pyproject)
+            except PolicyEvalError:
+                return pyproject  # discover_config reports why it cannot be read
+            if _TOOL_TABLE.search(text):
+                return pyproject
     return None
 
 
@@ -93,26 +101,26 @@ def check_command(
     try:
         cfg = _load_config(config, paths)
     except PolicyEvalError as exc:
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo(printable(f"error: {exc}"), err=True)
         raise typer.Exit(EXIT_INPUT) from None
     selected = _split_codes(select)
     ignored = _split_codes(ignore)
     rules = load_rules()
     for code in selected + ignored:
         if code != "ALL" and not any(matches(r.code, [code]) for r in rules):
-            typer.echo(f"error: {code!r} matches no rule code (see `policy-eval rules`)",
-                       err=True)
+            typer.echo(printable(f"error: {code!r} matches no rule code (see `policy-eval "
+                                 "rules`)"), err=True)
             raise typer.Exit(EXIT_INPUT)
     linter = Linter(cfg, select=selected or None, ignore=ignored or None)
     threshold = Severity(severity.value if severity else linter.config.severity)
     try:
         result = linter.lint_paths(paths, exclude or ())
     except PolicyEvalError as exc:
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo(printable(f"error: {exc}"), err=True)
         raise typer.Exit(EXIT_INPUT) from None
     if not result.files and not result.skipped:
-        typer.echo("error: no JSON or YAML files found in " + ", ".join(map(str, paths)),
-                   err=True)
+        typer.echo(printable("error: no JSON or YAML files found in "
+                             + ", ".join(map(str, paths))), err=True)
         raise typer.Exit(EXIT_INPUT)
     if output_format is Format.json:
         from .report.json_format import to_json
@@ -154,7 +162,8 @@ def rule_command(
 
     rule = rule_by_code(code)
     if rule is None:
-        typer.echo(f"error: unknown rule code {code!r} (see `policy-eval rules`)", err=True)
+        typer.echo(printable(f"error: unknown rule code {code!r} (see `policy-eval rules`)"),
+                   err=True)
         raise typer.Exit(EXIT_INPUT)
     header = f"{rule.code} {rule.name} ({rule.severity.value}"
     if rule.security_severity is not None:

@@ -26,6 +26,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ..document.source import read_text
+from ..document.validation import located_validation_error
 from ..errors import InputError, Location
 
 if sys.version_info >= (3, 11):
@@ -146,23 +148,24 @@ def parse_config(text: str, path: str, table: dict[str, Any] | None = None) -> L
     try:
         return LintConfig.model_validate({**table, "path": path})
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        names = [str(p) for p in first["loc"] if isinstance(p, str)]
-        message = first["msg"].removeprefix("Value error, ")
-        prefix = "tool.policy-eval." if Path(path).name == "pyproject.toml" else ""
-        raise InputError(f"configuration {prefix}{where}: {message}",
-                         Location(path, _line_of(text, names), 1 if names else None),
-                         "config-invalid") from None
+        table_name = "tool.policy-eval" if Path(path).name == "pyproject.toml" else "configuration"
+
+        def locate(pointer: str) -> Location:
+            names = [token.replace("~1", "/").replace("~0", "~")
+                     for token in pointer.split("/")[1:] if not token.isdigit()]
+            return Location(path, _line_of(text, names), 1 if names else None, pointer)
+
+        raise located_validation_error(exc, LintConfig, table, locate, table_name,
+                                       code="config-invalid") from None
 
 
 def load_config(path: str | Path) -> LintConfig:
     """Read a config file given with ``--config``."""
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read configuration: {exc.strerror}", Location(str(p)),
+        text = read_text(p)
+    except InputError as exc:
+        raise InputError(f"cannot read configuration: {exc.message}", exc.location,
                          "config-unreadable") from None
     return parse_config(text, str(p))
 
@@ -177,7 +180,11 @@ def discover_config(start: Path) -> LintConfig | None:
             file = candidate / name
             if not file.is_file():
                 continue
-            text = file.read_text(encoding="utf-8", errors="replace")
+            try:
+                text = read_text(file)
+            except InputError as exc:
+                raise InputError(f"cannot read configuration: {exc.message}", exc.location,
+                                 "config-unreadable") from None
             if name == "pyproject.toml":
                 if "policy-eval" not in text:  # cheap pre-check before parsing TOML
                     continue

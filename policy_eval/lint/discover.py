@@ -170,6 +170,23 @@ def detect_policy_kind(data: dict[str, Any], path: str | None = None) -> str:
     return "resource"
 
 
+#: Error codes of the pool loader (:func:`policy_eval.cognito.load.load_pool_config`) that
+#: concern the pool file itself, not the policy documents it holds (those have targets of
+#: their own); reported by COG020.
+POOL_FILE_ERROR_CODES = ("invalid-pool", "invalid-pool-file", "unknown-role",
+                         "unknown-provider", "unknown-policy")
+#: Keys only a pool file has (besides ``IdentityPool``): the IAM side of the export.
+_POOL_FILE_KEYS = ("IamRoles", "ManagedPolicies", "PrincipalTagAttributeMaps")
+
+
+def is_pool_file(data: dict[str, Any]) -> bool:
+    """A pool file as ``policy-eval simulate`` reads it: ``IdentityPool``, or the role side
+    of one (``IamRoles``, ``PrincipalTagAttributeMaps``...) with ``Roles`` or
+    ``RoleMappings`` (then the missing ``IdentityPool`` is reported)."""
+    return "IdentityPool" in data or (any(k in data for k in _POOL_FILE_KEYS) and (
+        "Roles" in data or "RoleMappings" in data))
+
+
 def _is_pool_settings(data: dict[str, Any]) -> bool:
     """CreateIdentityPool / DescribeIdentityPool output, or SetIdentityPoolRoles input."""
     return "AllowUnauthenticatedIdentities" in data or (
@@ -188,7 +205,7 @@ def detect_kind(data: Any, path: str | None = None) -> str | None:
     """The kind of a decoded document, or ``None`` when it is none of ours."""
     if not isinstance(data, dict):
         return None
-    if "IdentityPool" in data or _is_pool_settings(data) or _is_pool_template(data):
+    if is_pool_file(data) or _is_pool_settings(data) or _is_pool_template(data):
         return "pool"
     if isinstance(data.get("requests"), list):
         return "scenario"
@@ -400,7 +417,22 @@ class _Builder:
                 roles.append(self.role(role, join_pointer(pointer, "IamRoles", i), managed,
                                        {"pool": data, "pool_role": slot}))
         self.targets.insert(0, Target("pool", self.source, pointer, data,
+                                      errors=self.pool_errors(data, pointer),  # type: ignore[arg-type]
                                       related={"pool": data, "roles": roles}))
+
+    def pool_errors(self, data: dict[str, Any], pointer: str) -> list[PolicyEvalError]:
+        """What the simulator's pool loader refuses in this pool (one loader, one verdict:
+        ``check`` reports what ``simulate`` rejects); errors inside the policy documents
+        are left to their own targets."""
+        from ..cognito.load import load_pool_config
+
+        try:
+            load_pool_config(data, source=self.source, base_dir=self.base or Path.cwd(),
+                             base=pointer)
+        except PolicyEvalError as exc:
+            if exc.code in POOL_FILE_ERROR_CODES:
+                return [exc]
+        return []
 
     def scenario(self, data: dict[str, Any]) -> None:
         policies: dict[str, Any] = data["policies"] if isinstance(data.get("policies"), dict) \
@@ -456,7 +488,7 @@ def build_targets(source: SourceDocument, *, kind: str | None = None,
         return []
     builder = _Builder(source, base)
     assert isinstance(data, dict)
-    if detected == "pool" and "IdentityPool" not in data:
+    if detected == "pool" and not is_pool_file(data):
         # pool settings or a template: the pool-level rules read them as they are
         builder.targets.append(Target("pool", source, "", data, related={"pool": data}))
     elif detected == "pool":

@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from ..cognito.identity import Refusal
 from ..cognito.pool import IdentityPool
 from ..cognito.scope_down import DEFAULT_SCOPE_DOWN
-from ..cognito.validation import located_validation_error
+from ..document.validation import located_validation_error
 from ..errors import InputError
 from .model import Scenario, ScenarioResult, _policy, evaluate_requests
 

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..document.model import Policy, PolicyKind, parse_policy
 from ..document.source import SourceDocument, load_file
+from ..document.validation import located_validation_error
 from ..engine.explain import Decision
 from ..engine.request import Request
 from ..errors import InputError, Location, PolicyEvalError, join_pointer
@@ -118,20 +119,6 @@ class ScenarioResult:
         return out
 
 
-def _validation_error(exc: ValidationError, source: SourceDocument) -> InputError:
-    err = exc.errors()[0]
-    pointer = join_pointer("", *[str(p) for p in err["loc"] if not isinstance(p, str)
-                                 or not p.startswith(("function-", "list[", "dict["))])
-    message = err["msg"]
-    if err["type"] == "extra_forbidden":
-        message = f"unknown key {str(err['loc'][-1])!r}"
-    elif err["type"] == "missing":
-        message = f"missing required key {str(err['loc'][-1])!r}"
-    elif err["type"] == "literal_error":
-        message = f"{message}, found {err.get('input')!r}"
-    return InputError(f"invalid scenario: {message}", source.location(pointer), "invalid-scenario")
-
-
 def parse_scenario(source: SourceDocument) -> Scenario:
     """Validate decoded scenario data."""
     if not isinstance(source.data, dict):
@@ -140,7 +127,8 @@ def parse_scenario(source: SourceDocument) -> Scenario:
     try:
         model = ScenarioModel.model_validate(source.data)
     except ValidationError as exc:
-        raise _validation_error(exc, source) from None
+        raise located_validation_error(exc, ScenarioModel, source.data, source.location,
+                                       "scenario") from None
     return Scenario(model, source, Path(source.path) if source.path else None)
 
 

@@ -7,7 +7,6 @@ variable failed), so a failing test says why.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +16,7 @@ from ..catalog import get_catalog
 from ..cognito.identity import Refusal, SimulatedIdentity
 from ..cognito.model import Login
 from ..cognito.pool import IdentityPool
+from ..document.variables import Variable, VariableSyntaxError, parse_template
 from ..engine.explain import Decision
 from ..engine.request import Request
 from ..policyset import PolicyInput, PolicySet
@@ -69,7 +69,6 @@ def assert_denied(subject: Subject, action: str, resource: str = "*",
 
 # ---------------------------------------------------------------- isolation
 
-_VARIABLE = re.compile(r"\$\{([^}]+)\}")
 _ALIASES = {"sub": "cognito-identity.amazonaws.com:sub",
             "identity_id": "cognito-identity.amazonaws.com:sub"}
 
@@ -77,21 +76,27 @@ _ALIASES = {"sub": "cognito-identity.amazonaws.com:sub",
 def resolve_template(template: str, identity: SimulatedIdentity) -> str:
     """``template`` with each ``${key}`` replaced by the identity's context value
     (``${sub}`` and ``${identity_id}`` abbreviate ``${cognito-identity.amazonaws.com:sub}``;
-    any context key works, e.g. ``${aws:PrincipalTag/dept}``)."""
+    any context key works, e.g. ``${aws:PrincipalTag/dept}``; ``${key, 'default'}`` and
+    ``${*}`` are read as in a policy)."""
     folded = {k.lower(): v for k, v in identity.context.items()}
-
-    def value(match: re.Match[str]) -> str:
-        name = match.group(1)
-        key = _ALIASES.get(name, name).lower()
-        found = folded.get(key)
+    try:
+        parts = parse_template(template)
+    except VariableSyntaxError as exc:
+        raise ValueError(f"resource template {template!r}: {exc.message} "
+                         f"(column {exc.column})") from None
+    out: list[str] = []
+    for part in parts:
+        if not isinstance(part, Variable):
+            out.append(part.value)
+            continue
+        found = folded.get(_ALIASES.get(part.key, part.key).lower(), part.default)
         if not isinstance(found, str):
             keys = sorted(k for k, v in identity.context.items() if isinstance(v, str))
-            raise ValueError(f"resource template {template!r}: ${{{name}}} is not a "
+            raise ValueError(f"resource template {template!r}: ${{{part.key}}} is not a "
                              "single-valued key of the identity's context (available: "
                              f"{', '.join(keys)})")
-        return found
-
-    return _VARIABLE.sub(value, template)
+        out.append(found)
+    return "".join(out)
 
 
 def granted_actions(identities: Iterable[SimulatedIdentity], resource: str) -> tuple[str, ...]:

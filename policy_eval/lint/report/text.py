@@ -4,9 +4,11 @@ caret under the element, and the fix hint. ``color=False`` gives plain text."""
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import IO
 
+from ...document.printable import printable
+from ...document.source import read_bytes
+from ...errors import PolicyEvalError
 from ..rule import Finding, Severity
 from ..runner import LintResult
 
@@ -24,10 +26,10 @@ class _Sources:
             return None
         if path not in self._lines:
             try:
-                raw = Path(path).read_bytes()
-                self._lines[path] = None if b"\x00" in raw[:65536] or len(raw) > 4_000_000 \
+                raw = read_bytes(path)
+                self._lines[path] = None if b"\x00" in raw[:65536] \
                     else raw.decode("utf-8", errors="replace").splitlines()
-            except OSError:
+            except PolicyEvalError:
                 self._lines[path] = None
         return self._lines[path]
 
@@ -77,7 +79,7 @@ def print_report(result: LintResult, threshold: Severity, *, color: bool = True,
     summary, failing = _summary(result, threshold)
     if not result.findings:
         # nothing to render: skip importing rich (~50 ms of a pre-commit run)
-        print(summary, file=file or sys.stdout)
+        print(printable(summary), file=file or sys.stdout)
         return
     from rich.console import Console
     from rich.text import Text
@@ -91,21 +93,22 @@ def print_report(result: LintResult, threshold: Severity, *, color: bool = True,
         if loc.line is not None:
             where += f":{loc.line}:{loc.column or 1}"
         line = Text()
-        line.append(where, style="bold")
+        line.append(printable(where, one_line=True), style="bold")
         line.append(": ")
         line.append(f.code, style=_STYLE[f.severity])
         line.append(f" [{f.severity.value}] ", style=_STYLE[f.severity])
-        line.append(f.message)
+        line.append(printable(f.message))
         console.print(line)
         if show_source:
             for gutter, text in _snippet(f, sources):
                 row = Text()
                 row.append(gutter, style="blue")
-                row.append(" " + text, style="red" if set(text.strip()) == {"^"} else "")
+                row.append(" " + printable(text),
+                           style="red" if set(text.strip()) == {"^"} else "")
                 console.print(row)
         if f.fix:
             fix = Text("  = fix: ", style="green")
-            fix.append(f.fix)
+            fix.append(printable(f.fix))
             console.print(fix)
         if show_source:
             console.print()

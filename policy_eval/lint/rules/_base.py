@@ -15,6 +15,8 @@ from typing import Any, ClassVar
 
 from ...document.model import ConditionClause, Policy, Statement
 from ...document.operators import ParsedOperator
+from ...document.values import condition_value_text
+from ...document.variables import Text, template_parts
 from ...errors import PolicyEvalError, join_pointer
 from ..rule import Finding, Rule, Severity, Target
 
@@ -155,8 +157,8 @@ def clause_values(target: Target, pointer: str) -> Iterator[tuple[str, str]]:
     raw = _raw_at(target, pointer)
     items = raw if isinstance(raw, list) else [raw]
     for i, item in enumerate(items):
-        text = ("true" if item else "false") if isinstance(item, bool) else str(item)
-        yield text, (join_pointer(pointer, i) if isinstance(raw, list) else pointer)
+        pointer_of_item = join_pointer(pointer, i) if isinstance(raw, list) else pointer
+        yield condition_value_text(item), pointer_of_item
 
 
 def _raw_at(target: Target, pointer: str) -> Any:
@@ -208,16 +210,4 @@ def op_of(clause: Any) -> ParsedOperator:
 
 def strip_variables(text: str) -> str:
     """``text`` with every ``${...}`` removed (for wildcard checks outside variables)."""
-    out = []
-    i = 0
-    while i < len(text):
-        if text.startswith("${", i):
-            end = text.find("}", i + 2)
-            if end == -1:
-                out.append(text[i:])
-                break
-            i = end + 1
-            continue
-        out.append(text[i])
-        i += 1
-    return "".join(out)
+    return "".join(part.value for part in template_parts(text) if isinstance(part, Text))

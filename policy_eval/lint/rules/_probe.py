@@ -5,7 +5,8 @@ stop privilege escalation" builds concrete requests (:class:`~policy_eval.Reques
 asks :class:`~policy_eval.PolicySet` for the decision, then puts the requests and the
 decisions in ``Finding.evidence``. This module holds what those rules share:
 
-* probe values: two Cognito identity ids, a pool id, a foreign pool id, a probe account,
+* probe values (condition values read with :mod:`policy_eval.document.values`, the
+  engine's parsers): two Cognito identity ids, a pool id, a foreign pool id, a probe account,
   region and principal, and the context keys every signed request carries;
 * :func:`concrete_resource`: a concrete ARN for an action (its documented ARN format with
   every placeholder filled), i.e. "some resource nobody scoped the policy to";
@@ -28,8 +29,16 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ...catalog import get_catalog
+from ...cognito.session import (
+    COGNITO_PRINCIPAL,
+    key_prefix_for,
+    session_context,
+    token_context,
+)
 from ...document.model import Policy, Statement, parse_policy, statement_to_json
-from ...document.variables import Literal, Text, Variable, VariableSyntaxError, parse_template
+from ...document.operators import parse_operator
+from ...document.values import is_arn, parse_bool, parse_network
+from ...document.variables import Literal, Text, template_parts
 from ...engine.explain import Decision
 from ...engine.request import Request
 from ...errors import PolicyEvalError
@@ -60,7 +69,6 @@ AMR_SIGNED_IN = ["authenticated", "cognito-idp.us-east-1.amazonaws.com/us-east-1
                  "3908ef60-7c1a-4b52-a1d3-6e9f2b4c8a70"]
 AMR_GUEST = ["unauthenticated"]
 
-COGNITO_PRINCIPAL = "cognito-identity.amazonaws.com"
 _COGNITO_PRINCIPAL_RE = re.compile(
     r"^cognito-identity(\.[a-z0-9-]+)?\.amazonaws\.com(\.cn)?$", re.IGNORECASE)
 _COGNITO_KEY_RE = re.compile(
@@ -88,15 +96,18 @@ CALLER_CHOSEN_KEYS = frozenset({
 })
 
 
+#: The same pool's id in the China partition, for trust policies that name the ``.cn``
+#: principal and pin no pool (spec §3.4).
+PROBE_POOL_ID_CN = "cn-north-1:3f0e1b2c-9a4d-4e8f-b6c7-1d2e3f4a5b6c"
+
+
 def cognito_context(identity_id: str = IDENTITY_A, *, guest: bool = False,
-                    pool_id: str = PROBE_POOL_ID, prefix: str = COGNITO_PRINCIPAL
-                    ) -> dict[str, Any]:
-    """The request context of a Cognito session (spec §3.4), on top of the typical keys."""
+                    pool_id: str = PROBE_POOL_ID) -> dict[str, Any]:
+    """The request context of a Cognito session (spec §3.4, built by
+    :func:`policy_eval.cognito.session.session_context`, as the simulator's), on top of
+    the typical keys; the pool's region picks the partition's key prefix."""
     return {**TYPICAL_CONTEXT,
-            f"{prefix}:sub": identity_id,
-            f"{prefix}:aud": pool_id,
-            f"{prefix}:amr": list(AMR_GUEST if guest else AMR_SIGNED_IN),
-            "aws:FederatedProvider": prefix}
+            **session_context(pool_id, identity_id, AMR_GUEST if guest else AMR_SIGNED_IN)}
 
 
 def is_cognito_principal(value: str) -> bool:
@@ -110,23 +121,7 @@ def cognito_claim(key: str) -> str | None:
     return m.group("claim").lower() if m else None
 
 
-def key_prefix_for(principal: str) -> str:
-    """The context-key prefix that goes with a Cognito principal (spec §3.4: China uses
-    ``cognito-identity.amazonaws.com.cn``)."""
-    return COGNITO_PRINCIPAL + ".cn" if principal.lower().endswith(".cn") else COGNITO_PRINCIPAL
-
-
 # --------------------------------------------------------------------------- patterns
-
-def template_parts(text: str, enabled: bool = True) -> tuple[Text | Literal | Variable, ...]:
-    """Parts of a policy string; all text when variables are off or malformed."""
-    if not enabled or "${" not in text:
-        return (Text(text),) if text else ()
-    try:
-        return parse_template(text)
-    except VariableSyntaxError:
-        return (Text(text),)
-
 
 def instantiate(text: str, values: Mapping[str, str] | None = None, *, fill: str = "x",
                 enabled: bool = True) -> str:
@@ -146,7 +141,20 @@ def instantiate(text: str, values: Mapping[str, str] | None = None, *, fill: str
     return "".join(out)
 
 
-_PLACEHOLDER = re.compile(r"\$\{([^}]+)\}")
+def _placeholder_count(arn_format: str) -> int:
+    return sum(1 for part in template_parts(arn_format) if not isinstance(part, Text))
+
+
+def _probe_value(placeholder: str) -> str:
+    """The value a probe ARN gives a documented placeholder (``${Region}`` ...)."""
+    low = placeholder.lower()
+    if low == "partition":
+        return "aws"
+    if low == "region":
+        return PROBE_REGION
+    if low == "account":
+        return PROBE_ACCOUNT
+    return "probe-" + re.sub(r"[^a-z0-9]", "", low)
 
 
 @lru_cache(maxsize=4096)
@@ -162,22 +170,12 @@ def concrete_resource(action: str) -> str:
     # object), required types before optional ones.
     types = [rt for ref in info.resource_types
              if (rt := cat.resource_type(info.service, ref.name)) is not None and rt.arn_format]
-    types.sort(key=lambda rt: len(_PLACEHOLDER.findall(rt.arn_format)))
+    types.sort(key=lambda rt: _placeholder_count(rt.arn_format))
     for rt in types:
-
-        def fill(m: re.Match[str]) -> str:
-            name = m.group(1)
-            low = name.lower()
-            if low == "partition":
-                return "aws"
-            if low == "region":
-                return PROBE_REGION
-            if low == "account":
-                return PROBE_ACCOUNT
-            return "probe-" + re.sub(r"[^a-z0-9]", "", low)
-
-        arn = _PLACEHOLDER.sub(fill, rt.arn_format).replace("*", "probe")
-        if arn.startswith("arn:") and arn.count(":") >= 5:
+        arn = "".join(part.value.replace("*", "probe") if isinstance(part, Text)
+                      else part.value if isinstance(part, Literal) else _probe_value(part.key)
+                      for part in template_parts(rt.arn_format))
+        if is_arn(arn):
             return arn
     return "*"
 
@@ -262,8 +260,6 @@ def request_evidence(action: str, resource: str, context: Mapping[str, Any],
 def _satisfying_value(operator: str, values: tuple[str, ...], base: Mapping[str, Any]
                       ) -> tuple[bool, Any]:
     """(set?, value) that makes one clause on a caller-chosen key hold."""
-    from ...document.operators import parse_operator
-
     op = parse_operator(operator)
     if op is None or not values:
         return False, None
@@ -274,9 +270,11 @@ def _satisfying_value(operator: str, values: tuple[str, ...], base: Mapping[str,
         return True, "probe-unlisted-value"
     first = values[0]
     if fam == "IpAddress":
-        return True, first.split("/")[0]
+        network = parse_network(first)
+        return (True, str(network.network_address)) if network is not None else (False, None)
     if fam == "Bool":
-        return True, first.lower() == "true"
+        flag = parse_bool(first)
+        return (True, flag) if flag is not None else (False, None)
     value = instantiate(first, {k: v for k, v in base.items() if isinstance(v, str)})
     if op.set_qualifier:
         return True, [value]
@@ -428,8 +426,20 @@ class RoleFacts:
         """The context of a request made with this role: a Cognito session (a guest's on a
         guest role) when the role is used through an identity pool, else the typical keys."""
         if self.cognito:
-            return cognito_context(guest=self.guest)
+            return cognito_context(guest=self.guest, pool_id=self.pool_id or PROBE_POOL_ID)
         return dict(TYPICAL_CONTEXT)
+
+    @property
+    def pool_id(self) -> str | None:
+        """The id of the pool the role is used through, when known (its region decides
+        the partition's Cognito keys)."""
+        ip, _, _ = _pool_parts(self.pool)
+        value = ip.get("IdentityPoolId")
+        if isinstance(value, str) and ":" in value:
+            return value
+        if self.trust is not None and self.trust.pool_ids:
+            return self.trust.pool_ids[0]
+        return None
 
 
 def trust_policy_of(target: Target | None) -> Policy | None:
@@ -469,9 +479,7 @@ def trust_decision(trust: Policy, *, guest: bool, pool_id: str, principal: str =
                    action: str = "sts:AssumeRoleWithWebIdentity",
                    role_arn: str = PROBE_ROLE_ARN) -> tuple[Decision | None, dict[str, Any]]:
     """Would STS accept a Cognito token (guest or signed-in, of ``pool_id``) for the role?"""
-    prefix = key_prefix_for(principal)
-    ctx = {f"{prefix}:aud": pool_id, f"{prefix}:sub": IDENTITY_A,
-           f"{prefix}:amr": list(AMR_GUEST if guest else AMR_SIGNED_IN)}
+    ctx = token_context(pool_id, IDENTITY_A, AMR_GUEST if guest else AMR_SIGNED_IN)
     ps = policy_set(resource=trust)
     if ps is None:
         return None, ctx
@@ -491,9 +499,10 @@ def analyse_trust(trust: Policy) -> TrustFacts:
     if not stmts:
         return TrustFacts(False, other_principals=others)
     pools = tuple(dict.fromkeys(p for st in stmts for p in statement_pool_ids(st)))
-    pool = pools[0] if pools else PROBE_POOL_ID
     principal = next(v for v in stmts[0].principal.values_of("Federated")  # type: ignore[union-attr]
                      if is_cognito_principal(v))
+    china = key_prefix_for(principal) != COGNITO_PRINCIPAL
+    pool = pools[0] if pools else PROBE_POOL_ID_CN if china else PROBE_POOL_ID
     g, _ = trust_decision(trust, guest=True, pool_id=pool, principal=principal)
     s, _ = trust_decision(trust, guest=False, pool_id=pool, principal=principal)
     return TrustFacts(True, bool(g and g.allowed), bool(s and s.allowed), pools, others)

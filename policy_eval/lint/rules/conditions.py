@@ -5,9 +5,6 @@ reference, value syntax, set operators, and patterns known to be wrong (spec §4
 
 from __future__ import annotations
 
-import base64
-import binascii
-import ipaddress
 import json
 import re
 from collections.abc import Iterator
@@ -17,6 +14,8 @@ from pathlib import Path
 from ...catalog import ConditionKeyInfo, get_catalog
 from ...document.model import ConditionClause, Policy, Statement
 from ...document.operators import OPERATORS
+from ...document.values import parse_bool, parse_network
+from ...document.values import value_problem as family_value_problem
 from ...errors import PolicyEvalError
 from ..rule import Finding, Severity, Target, register
 from ._base import (
@@ -428,32 +427,21 @@ class OperatorTypeMismatch(ClauseRule):
                                   f"{suggestion}")
 
 
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?)?)?$")
-_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _VPC = re.compile(r"^vpc-[0-9a-f]{8,17}$")
 _VPCE = re.compile(r"^vpce-[0-9a-f]{8,17}$")
 
 
 def value_problem(family: str, key: str, value: str, like: bool) -> str | None:
-    """Why ``value`` is not a valid value for an operator of ``family`` (or ``None``)."""
+    """Why ``value`` is not a valid value for an operator of ``family`` (or ``None``).
+
+    The family's syntax is :func:`policy_eval.document.values.value_problem`, the very
+    parser the engine reads the value with; on top of it, the shape of a few well-known
+    string keys (VPC and VPC endpoint ids)."""
     if "${" in value:
         return None
-    if family == "Numeric" and not _NUMBER.match(value.strip()):
-        return f"{value!r} is not a number"
-    if family == "Date" and not (_DATE.match(value) or value.isdigit()):
-        return f"{value!r} is not an ISO 8601 date (2026-01-31T00:00:00Z) or epoch seconds"
-    if family == "Bool" and value.lower() not in ("true", "false"):
-        return f"{value!r} is not true or false"
-    if family == "IpAddress":
-        try:
-            ipaddress.ip_network(value, strict=False)
-        except ValueError:
-            return f"{value!r} is not an IP address or CIDR range"
-    if family == "Binary":
-        try:
-            base64.b64decode(value, validate=True)
-        except (binascii.Error, ValueError):
-            return f"{value!r} is not base64"
+    problem = family_value_problem(family, value)
+    if problem is not None:
+        return problem
     if family == "String" and not (like and ("*" in value or "?" in value)):
         low = key.lower()
         if low == "aws:sourcevpc" and not _VPC.match(value):
@@ -468,9 +456,12 @@ class MalformedConditionValue(ClauseRule):
     """What it does
     ------------
     Reports a condition value that the operator cannot read: a date that is not ISO 8601
-    or epoch time, a number that is not a number, a boolean other than true/false, an IP
-    that is not an address or CIDR, binary that is not base64, a VPC or VPC endpoint ID of
-    the wrong shape.
+    or epoch time (or does not exist, such as 2020-02-30), a number that is not a plain
+    integer or decimal, a boolean other than true/false, an IP that is not an address or
+    CIDR, an ARN pattern with fewer than six components, binary that is not base64, a VPC
+    or VPC endpoint ID of the wrong shape. The evaluator reads values with the same
+    parsers (``policy_eval.document.values``), so every value reported here is one the
+    condition never matches.
 
     Why is this bad?
     ----------------
@@ -613,7 +604,7 @@ class NullMisuse(ClauseRule):
         if clause.parsed_operator.base.family != "Null":
             return
         for value, pointer in clause_values(target, clause.pointer):
-            if value.lower() not in ("true", "false"):
+            if parse_bool(value) is None:
                 yield self.finding_at(target, pointer,
                                       f"Null {clause.key}: {value!r} is not true (key "
                                       "absent) or false (key present)",
@@ -784,9 +775,8 @@ class PrivateIpInSourceIp(ClauseRule):
                 clause.parsed_operator.base.family != "IpAddress":
             return
         for value, pointer in clause_values(target, clause.pointer):
-            try:
-                net = ipaddress.ip_network(value, strict=False)
-            except ValueError:
+            net = parse_network(value)
+            if net is None:
                 continue
             kind = non_public_range(net)
             if kind is not None:

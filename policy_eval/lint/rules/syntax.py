@@ -90,7 +90,7 @@ class InvalidSyntax(ParseErrorRule):
     summary = "The file is not valid JSON or YAML"
     severity = Severity.error
     kinds = ALL_KINDS
-    error_codes = ("json-syntax", "yaml-syntax")
+    error_codes = ("json-syntax", "yaml-syntax", "non-finite-number")
     fix_hint = "fix the syntax at the position shown (a trailing comma, a missing quote)"
 
 
@@ -137,8 +137,10 @@ class UnreadableDocument(ParseErrorRule):
     """What it does
     ------------
     Reports a file that cannot be read as a document: binary content, text that is not
-    UTF-8, a file over 2 MB, nesting deeper than 64 levels, or a referenced policy file that
-    does not exist.
+    UTF-8, a file over 2 MB, nesting deeper than 64 levels, a device, FIFO or socket instead
+    of a regular file, a number too long to convert, YAML aliases that contain themselves
+    or expand past 100,000 nodes, or a referenced policy file that does not exist (or whose
+    name holds a NUL character).
 
     Why is this bad?
     ----------------
@@ -159,12 +161,14 @@ class UnreadableDocument(ParseErrorRule):
 
     code = "SYN003"
     name = "unreadable-document"
-    summary = "Binary, non-UTF-8, oversized, too deeply nested or missing document"
+    summary = ("Binary, non-UTF-8, oversized, too deeply nested, special (device, FIFO) or "
+               "missing document")
     severity = Severity.error
     kinds = ALL_KINDS
     examples_in_tests = True
     error_codes = ("binary-file", "invalid-utf8", "file-too-large", "too-deep", "unreadable",
-                   "file-not-found", "invalid-input")
+                   "file-not-found", "invalid-input", "not-a-regular-file", "invalid-path",
+                   "number-too-long", "yaml-alias-expansion", "yaml-recursive-alias")
     fix_hint = "save the policy as UTF-8 JSON or YAML"
 
 

@@ -1,4 +1,4 @@
-"""Cognito identity-pool rules (``COG001``-``COG019``, lint-anchors.md section (b)).
+"""Cognito identity-pool rules (``COG001``-``COG020``, lint-anchors.md section (b)).
 
 Checks no other linter has: the trust policy of an identity-pool role (``aud``, ``amr``,
 the trust action), guest-role blast radius and the guest scope-down, policy variables that
@@ -23,6 +23,7 @@ from .cross_document import TrustPermissionMismatch
 from .guest import GuestOutsideScopeDown, GuestRoleTooBroad
 from .isolation import IsolationMadeMoot
 from .pool_admin import RoleCanAdministerPool
+from .pool_file import InvalidPoolFile
 from .pool_settings import PoolRiskySettings
 from .storage import (
     AttributesWithoutSelect,
@@ -42,7 +43,7 @@ from .variables import UndelimitedIdentityPath, UnknownVariable, VariablesWithou
 
 __all__ = [
     "AmrMatchesOtherClass", "AmrWithoutForAnyValue", "AttributesWithoutSelect",
-    "GuestOutsideScopeDown", "GuestRoleTooBroad", "IsolationMadeMoot",
+    "GuestOutsideScopeDown", "GuestRoleTooBroad", "InvalidPoolFile", "IsolationMadeMoot",
     "LeadingKeysOperator", "ListBucketWithoutIdentityPrefix", "PoolRiskySettings",
     "RoleCanAdministerPool", "TrustPermissionMismatch", "TrustWeakAud", "TrustWithoutAmr",
     "TrustWithoutAud", "TrustWrongAction", "UndelimitedIdentityPath", "UnknownVariable",

@@ -1,7 +1,9 @@
 """Turn pydantic validation errors into located input errors that say what is accepted.
 
-Pydantic reports an error as a ``loc`` tuple mixing real keys, list indexes and tags of
-union members (``dict[str,any]``, ``str``). :func:`located_validation_error` walks the data
+The one conversion for every pydantic-validated input (pool files, logins, scenarios,
+their Cognito section, the linter's configuration). Pydantic reports an error as a
+``loc`` tuple mixing real keys, list indexes and tags of union members
+(``dict[str,any]``, ``str``). :func:`located_validation_error` walks the data
 along that tuple to build the JSON pointer of the offending element, and walks the model
 along it to name what the object accepts (its keys, or the values of a ``Literal``).
 """
@@ -37,9 +39,9 @@ def _step(annotation: Any, token: str | int) -> Any:
     for candidate in _unwrap(annotation):
         origin = get_origin(candidate)
         if isinstance(candidate, type) and issubclass(candidate, BaseModel):
-            field = candidate.model_fields.get(str(token))
-            if field is not None:
-                return field.annotation
+            for name, field in candidate.model_fields.items():
+                if str(token) in (name, field.alias):
+                    return field.annotation
         elif origin is list and isinstance(token, int):
             return get_args(candidate)[0]
         elif origin is dict and isinstance(token, str):
@@ -50,7 +52,8 @@ def _step(annotation: Any, token: str | int) -> Any:
 def _accepted(annotation: Any) -> str | None:
     for candidate in _unwrap(annotation):
         if isinstance(candidate, type) and issubclass(candidate, BaseModel):
-            return ", ".join(candidate.model_fields)
+            return ", ".join(field.alias or name for name, field in
+                             candidate.model_fields.items() if not field.exclude)
         if get_origin(candidate) is dict:
             key_type = get_args(candidate)[0]
             if get_origin(key_type) is typing.Literal:
@@ -68,8 +71,11 @@ def _describe(value: Any) -> str:
 
 
 def located_validation_error(exc: ValidationError, model: type[BaseModel], data: Any,
-                             locate: Locate, what: str, base: str = "") -> InputError:
-    """The first error of ``exc`` as an :class:`InputError` at its place in the file."""
+                             locate: Locate, what: str, base: str = "",
+                             code: str | None = None) -> InputError:
+    """The first error of ``exc`` as an :class:`InputError` at its place in the file:
+    ``invalid <what>: <message>`` with code ``code`` (default ``invalid-<what>``)."""
+    code = code or "invalid-" + what.replace(" ", "-")
     err = exc.errors()[0]
     node: Any = data
     annotation: Any = model
@@ -101,8 +107,7 @@ def located_validation_error(exc: ValidationError, model: type[BaseModel], data:
         message = f"unknown key {key!r}"
         if accepted:
             message += f" (accepted keys: {accepted})"
-        return InputError(f"invalid {what}: {message}", locate(pointer),
-                          "invalid-" + what.replace(" ", "-"))
+        return InputError(f"invalid {what}: {message}", locate(pointer), code)
     elif kind in ("literal_error", "enum"):
         expected = err.get("ctx", {}).get("expected", "")
         message = f"found {_describe(err.get('input'))}, expected {expected}"
@@ -118,7 +123,9 @@ def located_validation_error(exc: ValidationError, model: type[BaseModel], data:
             else "an IAM policy ARN arn:aws:iam::<account>:policy/<name>" if ":policy/" in pattern
             else f"text matching {pattern}")
         message = f"found {_describe(err.get('input'))}, expected {expected}"
+    elif kind == "value_error":
+        # a validator's own explanation
+        message = err["msg"].removeprefix("Value error, ")
     else:
         message = f"{err['msg']}, found {_describe(err.get('input'))}"
-    return InputError(f"invalid {what}: {message}", locate(pointer),
-                      "invalid-" + what.replace(" ", "-"))
+    return InputError(f"invalid {what}: {message}", locate(pointer), code)

@@ -1,0 +1,347 @@
+"""Statement predicates over the rows of a :class:`~policy_eval.engine.batch.RequestBatch`.
+
+:class:`BatchMatcher` answers, for a compiled statement and an array of row numbers, which
+of those rows the statement's resource part and conditions accept: the batch counterpart of
+``CompiledStatement.applies`` (the action part is settled per action, as in ``decide``).
+Every answer is computed once per *distinct* value and gathered back to the rows:
+
+* static ``Resource`` patterns: once per distinct resource. Exact ARNs are looked up in the
+  resource dictionary, ``prefix*`` patterns run as one NumPy ``startswith`` over the
+  distinct resources; any other wildcard pattern falls back to the scalar matcher
+  (``document/wildcard.py``) per distinct resource (no vectorized form of a general glob).
+* ``Resource`` templates with variables (spec §3.3): the pattern is built once per distinct
+  combination of the variables' values with the scalar ``Template`` (so defaults, literal
+  substitution and unresolved variables behave exactly as in ``templates.py``); exact and
+  ``prefix*`` results are then tested per row with NumPy (equality of codes,
+  ``startswith`` over UTF-8 bytes), other patterns by the scalar matcher once per distinct
+  (resource, values) pair.
+* conditions: the scalar ``ClauseCheck.check`` (``conditions.py``) runs once per distinct
+  combination of the context values it reads (its key and the keys of the variables in
+  its values), so absent / single / multi values, ``IfExists``, ``ForAllValues`` /
+  ``ForAnyValue`` and ``Null`` follow the scalar rules by construction (§4.1-4.5).
+  This *is* the fallback "scalar predicate per unique value"; the vectorized part is the
+  encoding and the gather.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+import numpy as np
+
+from ..document.variables import Variable, has_variables, parse_template
+from ..document.wildcard import STAR, Matcher, compile_atoms, prefix_of
+from .batch import RequestBatch
+from .columns import Codes, LazyTable, Mask, bytes_array, combine
+from .compile import CompiledStatement, ResourceMatcher
+from .conditions import ClauseCheck
+from .decide import resource_account
+from .templates import Template, static_atoms
+
+_UNRESOLVED, _EXACT, _PREFIX, _GENERAL = 0, 1, 2, 3
+
+
+class _StaticResources:
+    """The variable-free patterns of one ``Resource``/``NotResource`` element, sorted by
+    how they can be tested over a column."""
+
+    __slots__ = ("exact", "globs", "prefixes")
+
+    def __init__(self, patterns: tuple[str, ...], variables_enabled: bool) -> None:
+        self.exact: list[str] = []
+        self.prefixes: list[str] = []
+        self.globs: list[Matcher] = []
+        for pattern in patterns:
+            if pattern == "*":
+                continue
+            atoms = static_atoms(pattern, variables_enabled=variables_enabled, arn=True)
+            if atoms is None:
+                continue  # a template: ResourceMatcher.templates
+            if all(isinstance(a, str) for a in atoms):
+                self.exact.append("".join(a for a in atoms if isinstance(a, str)))
+                continue
+            prefix = prefix_of(atoms)
+            if prefix is not None and "\x00" not in prefix:
+                self.prefixes.append(prefix)
+            else:
+                self.globs.append(compile_atoms(atoms))
+
+
+class BatchMatcher:
+    """Resource parts and conditions of statements, over rows of one batch.
+
+    ``keys`` overrides context columns (the keys derived from the principal, filled in where
+    the request does not set them, as ``DecisionEngine.context_for`` does)."""
+
+    def __init__(self, batch: RequestBatch, keys: dict[str, Codes]) -> None:
+        self.batch = batch
+        self.keys = keys
+        self.resources = batch.resource.codes
+        self._static: dict[int, LazyTable] = {}
+        self._templates: dict[int, dict[tuple[str, ...], tuple[int, Any]]] = {}
+        self._clauses: dict[int, tuple[list[str], LazyTable | dict[tuple[int, ...], bool]]] = {}
+        self._accounts: dict[str, LazyTable] = {}
+
+    def codes(self, key: str) -> Codes:
+        found = self.keys.get(key)
+        return found if found is not None else self.batch.key_codes(key)
+
+    # ------------------------------------------------------------ statements
+
+    def applies(self, st: CompiledStatement, rows: Codes) -> Mask:
+        """Rows (of ``rows``) to which the statement's resource part and conditions apply."""
+        if st.resources is not None:
+            mask = self.resource_match(st, st.resources, st.statement.resources or (), rows)
+        elif st.not_resources is not None:
+            mask = ~self.resource_match(st, st.not_resources, st.statement.not_resources or (),
+                                        rows)
+        else:
+            mask = np.ones(len(rows), dtype=np.bool_)
+        for clause in st.clauses:
+            if not mask.any():
+                break
+            live = np.flatnonzero(mask)
+            mask[live] = self.clause_holds(clause, rows[live])
+        return mask
+
+    def any_applies(self, statements: tuple[CompiledStatement, ...], rows: Codes) -> Mask:
+        """Rows to which at least one of ``statements`` applies."""
+        hit = np.zeros(len(rows), dtype=np.bool_)
+        for st in statements:
+            pending = np.flatnonzero(~hit)
+            if pending.size == 0:
+                break
+            hit[pending] = self.applies(st, rows[pending])
+        return hit
+
+    # ------------------------------------------------------------ resources
+
+    def resource_match(self, st: CompiledStatement, matcher: ResourceMatcher,
+                       patterns: tuple[str, ...], rows: Codes) -> Mask:
+        if matcher.match_all:
+            return np.ones(len(rows), dtype=np.bool_)
+        res = self.resources[rows]
+        if matcher.exact or matcher.globs:
+            table = self._static.get(id(matcher))
+            if table is None:
+                static = _StaticResources(patterns, st.policy.policy.variables_enabled)
+                table = self._static[id(matcher)] = LazyTable(
+                    len(self.batch.resource.values),
+                    lambda codes: self._static_answers(static, codes))
+            mask = table.get(res)
+        else:
+            mask = np.zeros(len(rows), dtype=np.bool_)
+        for template in matcher.templates:
+            pending = np.flatnonzero(~mask)
+            if pending.size == 0:
+                break
+            mask[pending] = self.template_match(template, rows[pending])
+        return mask
+
+    def _static_answers(self, static: _StaticResources, codes: Codes) -> Mask:
+        column = self.batch.resource
+        out = np.zeros(len(codes), dtype=np.bool_)
+        if static.exact:
+            wanted = [column.index[e] for e in static.exact if e in column.index]
+            if wanted:
+                out |= np.isin(codes, wanted)
+        values: list[str] | None = None
+        if static.prefixes:
+            data = column.bytes()
+            if data is not None:
+                subset = data[codes]
+                for prefix in static.prefixes:
+                    out |= np.strings.startswith(subset, prefix.encode())
+            else:
+                values = [column.values[c] for c in codes]
+                for prefix in static.prefixes:
+                    out |= np.fromiter((v.startswith(prefix) for v in values), np.bool_,
+                                       len(values))
+        if static.globs:
+            # no vectorized form of a general glob: the scalar matcher per distinct resource
+            values = values or [column.values[c] for c in codes]
+            for glob in static.globs:
+                out |= np.fromiter(map(glob, values), np.bool_, len(values))
+        return out
+
+    def template_match(self, template: Template, rows: Codes) -> Mask:
+        """Rows whose resource matches ``template`` resolved in the row's context."""
+        pool = self.batch.pool
+        columns = [self.codes(folded)[rows] for folded, _ in template.variables]
+        if len(columns) == 1:
+            combo = columns[0]
+            distinct = np.unique(combo)
+
+            def raw_values(c: int) -> tuple[Any, ...]:
+                return (pool[c],)
+        else:
+            combo, first = combine(columns, [len(pool)] * len(columns))
+            distinct = np.arange(len(first), dtype=np.int32)
+
+            def raw_values(c: int) -> tuple[Any, ...]:
+                return tuple(pool[col[first[c]]] for col in columns)
+
+        size = int(distinct.max()) + 1
+        kinds = np.zeros(size, dtype=np.int8)
+        exact = np.full(size, -1, dtype=np.int32)
+        prefixes: list[str] = [""] * size
+        generals: dict[int, Matcher] = {}
+        cache = self._templates.setdefault(id(template), {})
+        index = self.batch.resource.index
+        for c in distinct.tolist():
+            resolved = _resolve(template, raw_values(c))
+            if resolved is None:
+                continue
+            found = cache.get(resolved)
+            if found is None:
+                found = cache[resolved] = _classify(template, resolved)
+            kind, payload = found
+            kinds[c] = kind
+            if kind == _EXACT:
+                exact[c] = index.get(payload, -1)
+            elif kind == _PREFIX:
+                prefixes[c] = payload
+            else:
+                generals[c] = payload
+        row_kind = kinds[combo]
+        res = self.resources[rows]
+        out = np.zeros(len(rows), dtype=np.bool_)
+        sel = np.flatnonzero(row_kind == _EXACT)
+        if sel.size:
+            out[sel] = res[sel] == exact[combo[sel]]
+        sel = np.flatnonzero(row_kind == _PREFIX)
+        if sel.size:
+            data = self.batch.resource.bytes()
+            patterns = bytes_array(prefixes)
+            if data is not None and patterns is not None:
+                out[sel] = np.strings.startswith(data[res[sel]], patterns[combo[sel]])
+            else:
+                names = self.batch.resource.values
+                out[sel] = [names[r].startswith(prefixes[c])
+                            for r, c in zip(res[sel].tolist(), combo[sel].tolist(), strict=True)]
+        sel = np.flatnonzero(row_kind == _GENERAL)
+        if sel.size:
+            # no vectorized form of a general glob: the scalar matcher per distinct pair
+            pairs, first_row = combine([res[sel], combo[sel]],
+                                       [len(self.batch.resource.values), size])
+            names = self.batch.resource.values
+            answers = np.array([generals[int(combo[sel[f]])](names[res[sel[f]]])
+                                for f in first_row.tolist()], dtype=np.bool_)
+            out[sel] = answers[pairs]
+        return out
+
+    # ------------------------------------------------------------ conditions
+
+    def clause_holds(self, clause: ClauseCheck, rows: Codes) -> Mask:
+        """Rows whose context satisfies ``clause`` (the scalar check, once per distinct
+        combination of the values it reads)."""
+        found = self._clauses.get(id(clause))
+        pool = self.batch.pool
+        if found is None:
+            keys = clause_keys(clause)
+            store: LazyTable | dict[tuple[int, ...], bool]
+            if len(keys) == 1:
+                key = keys[0]
+                store = LazyTable(len(pool), lambda codes: np.fromiter(
+                    (clause.check({key: pool[c]} if c else {}) for c in codes.tolist()),
+                    np.bool_, len(codes)))
+            else:
+                store = {}
+            found = self._clauses[id(clause)] = (keys, store)
+        keys, store = found
+        if isinstance(store, LazyTable):
+            return store.get(self.codes(keys[0])[rows])
+        columns = [self.codes(k)[rows] for k in keys]
+        combo, first = combine(columns, [len(pool)] * len(columns))
+        answers = np.empty(len(first), dtype=np.bool_)
+        for c, row in enumerate(first.tolist()):
+            codes = tuple(int(col[row]) for col in columns)
+            ok = store.get(codes)
+            if ok is None:
+                ctx = {k: pool[v] for k, v in zip(keys, codes, strict=True) if v}
+                ok = store[codes] = clause.check(ctx)
+            answers[c] = ok
+        return answers[combo]
+
+    # ------------------------------------------------------------ accounts
+
+    def same_account(self, rows: Codes, account: str) -> Mask:
+        """Rows whose resource is in ``account`` (``decide.resource_account``: the ARN's
+        account field, else ``aws:ResourceAccount``, else the caller's own account)."""
+        table = self._accounts.get(account)
+        if table is None:
+            table = self._accounts[account] = LazyTable(
+                len(self.batch.resource.values),
+                lambda codes: self._arn_accounts(codes, account), dtype=np.int8)
+        state = table.get(self.resources[rows])
+        out = state == 1
+        unknown = np.flatnonzero(state == 0)
+        if unknown.size:
+            pool = self.batch.pool
+            given = self.codes("aws:resourceaccount")[rows[unknown]]
+            distinct = np.unique(given)
+            lookup = np.zeros(int(distinct.max()) + 1, dtype=np.bool_)
+            for c in distinct.tolist():
+                value = pool[c]
+                lookup[c] = value == account if type(value) is str and value else True
+            out[unknown] = lookup[given]
+        return out
+
+    def _arn_accounts(self, codes: Codes, account: str) -> np.ndarray:
+        """Per distinct resource: 0 no account field, 1 the field is ``account``, 2 other."""
+        column = self.batch.resource
+        data = column.bytes()
+        if data is None:
+            out = np.zeros(len(codes), dtype=np.int8)
+            for k, c in enumerate(codes.tolist()):
+                field = resource_account(column.values[c], {}, None)
+                out[k] = 0 if field is None else 1 if field == account else 2
+            return out
+        subset = data[codes]
+        colon = b":"
+        # decide.resource_account: the text between the fourth and fifth ':'
+        p = np.strings.find(subset, colon, 4)
+        p = np.strings.find(subset, colon, p + 1)
+        start = np.strings.find(subset, colon, p + 1) + 1
+        end = np.strings.find(subset, colon, start)
+        has = (end > start) & (subset != b"*")
+        want = account.encode()
+        equal = has & (end - start == len(want)) & np.strings.startswith(subset, want, start)
+        return np.where(equal, 1, np.where(has, 2, 0)).astype(np.int8)
+
+
+def _resolve(template: Template, raw: tuple[Any, ...]) -> tuple[str, ...] | None:
+    """The variables' values as ``Template.values`` resolves them (``None``: unresolved)."""
+    out = []
+    for (_, default), value in zip(template.variables, raw, strict=True):
+        if type(value) is not str:
+            if default is None:
+                return None
+            value = default
+        out.append(value)
+    return tuple(out)
+
+
+def _classify(template: Template, values: tuple[str, ...]) -> tuple[int, Any]:
+    atoms = template.atoms(values)
+    if all(isinstance(a, str) for a in atoms):
+        return _EXACT, "".join(a for a in atoms if isinstance(a, str))
+    prefix = prefix_of(atoms)
+    if prefix is not None and "\x00" not in prefix and atoms[-1] is STAR:
+        return _PREFIX, prefix
+    return _GENERAL, compile_atoms(atoms)
+
+
+def clause_keys(clause: ClauseCheck) -> list[str]:
+    """The folded context keys a clause reads: its key, then those of the variables in its
+    values (when its operator substitutes them)."""
+    keys = [clause.key]
+    if clause.any_match is not None and clause.op.base.variables:
+        for value in clause.clause.values:
+            if has_variables(value):
+                with contextlib.suppress(ValueError):
+                    for part in parse_template(value):
+                        if isinstance(part, Variable) and part.folded not in keys:
+                            keys.append(part.folded)
+    return keys
