@@ -91,6 +91,9 @@ def check_command(
     no_color: Annotated[bool, typer.Option("--no-color", help="Plain text output.")] = False,
     exclude: Annotated[list[str] | None, typer.Option(
         "--exclude", help="Glob of paths to skip (repeatable).")] = None,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", help="List the files checked and the files skipped (not policy "
+                                "documents) on stderr.")] = False,
 ) -> None:
     """Lint IAM policies, role bundles, Cognito pool files and scenarios."""
     from ..errors import PolicyEvalError
@@ -122,6 +125,8 @@ def check_command(
         typer.echo(printable("error: no JSON or YAML files found in "
                              + ", ".join(map(str, paths))), err=True)
         raise typer.Exit(EXIT_INPUT)
+    if verbose:
+        _list_files(result)
     if output_format is Format.json:
         from .report.json_format import to_json
         typer.echo(to_json(result, threshold))
@@ -134,6 +139,18 @@ def check_command(
         from .report.text import print_report
         print_report(result, threshold, color=not no_color)
     raise typer.Exit(EXIT_FOUND if result.failing(threshold) else EXIT_OK)
+
+
+def _list_files(result: Any) -> None:
+    """``--verbose``: every file read, and every file skipped because it is not one of the
+    documents the linter reads (a JSONC ``tsconfig.json``, a ``package.json``), on stderr so
+    that JSON and SARIF output stay clean."""
+    from ..document.printable import printable
+    for name in result.files:
+        typer.echo(printable(f"checked: {name}"), err=True)
+    for name in result.skipped:
+        typer.echo(printable(f"skipped (not a policy, role, pool, scenario or template): "
+                             f"{name}"), err=True)
 
 
 def rules_command(

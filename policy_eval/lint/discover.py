@@ -217,6 +217,51 @@ def detect_kind(data: Any, path: str | None = None) -> str | None:
     return None
 
 
+#: Keys (JSON or YAML) that only the kinds we lint use: a policy or trust policy, a role
+#: bundle or account export, a pool file, a scenario, a CloudFormation template.
+_OUR_KEYS = re.compile(
+    r"""(?:^|[{,\s"'])(?:Statement|Effect|Sid|NotAction|NotResource|NotPrincipal|"""
+    r"""AssumeRolePolicyDocument|PolicyDocument|RoleDetailList|UserDetailList|"""
+    r"""GroupDetailList|IdentityPool|IdentityPoolId|IdentityPoolName|"""
+    r"""AllowUnauthenticatedIdentities|RoleMappings|AWSTemplateFormatVersion|requests)"""
+    r"""["']?\s*:""", re.M)
+_CFN_TYPE = re.compile(r"""["']?Type["']?\s*:\s*["']?AWS::|"""
+                       r"""["']?Version["']?\s*:\s*["']?20(12|08)-10-17""")
+#: How much of a file is sniffed for the keys above.
+_SNIFF_BYTES = 1 << 20
+#: Decoding errors after which a file may simply be another kind of file (JSONC, JSON5,
+#: a YAML dialect, a binary): it is skipped unless its text looks like one of ours.
+_NOT_OURS_ERRORS = ("json-syntax", "yaml-syntax", "binary-file", "unreadable", "duplicate-key",
+                    "non-finite-number", "number-too-long", "too-deep", "file-too-large",
+                    "yaml-alias-expansion", "yaml-recursive-alias")
+
+
+def looks_like_ours(text: str) -> bool:
+    """Does the text of a file that did not decode look like a document we lint (a policy,
+    trust policy, role bundle, pool file, scenario or CloudFormation template)? Then its
+    errors are reported; otherwise it is some other JSON/YAML-like file (``tsconfig.json``
+    with comments, ``.vscode/settings.json``, ``devcontainer.json``) and is skipped."""
+    head = text[:_SNIFF_BYTES]
+    return bool(_OUR_KEYS.search(head) or _CFN_TYPE.search(head))
+
+
+def file_looks_like_ours(path: Path) -> bool:
+    """:func:`looks_like_ours` on a file's first megabyte (``False`` when unreadable)."""
+    try:
+        if not path.is_file():      # only regular files (a FIFO would block)
+            return False
+        with path.open("rb") as handle:
+            raw = handle.read(_SNIFF_BYTES)
+    except OSError:
+        return False
+    return looks_like_ours(raw.decode("utf-8", errors="replace"))
+
+
+def is_skippable_error(error: PolicyEvalError, path: Path) -> bool:
+    """A decoding error of a file that does not look like a document we lint."""
+    return error.code in _NOT_OURS_ERRORS and not file_looks_like_ours(path)
+
+
 # ------------------------------------------------------------------ target building
 
 def _partial_policy(data: Any, kind: str, source: SourceDocument, pointer: str) -> Policy | None:
@@ -307,7 +352,7 @@ class _Builder:
                     if self.base is not None and not ref.is_absolute():
                         ref = self.base / ref
                     shown = display_path(ref)
-                    sub = self.sources.get(shown) or load_file(ref)
+                    sub = self.sources.get(shown) or self.referenced(ref, shown, pointer)
                     sub.path = shown
                     if sub._locator is not None:
                         sub._locator.path = shown
@@ -318,13 +363,37 @@ class _Builder:
                     f"embedded policy is not valid JSON: {exc.msg}", loc, "json-syntax"),
                     self.source.path, self.source.text)
             except PolicyEvalError as exc:
-                target = unreadable_target(exc, exc.location.path or self.source.path)
+                if exc.code == "not-a-policy":    # reported where the reference is
+                    target = unreadable_target(exc, self.source.path, self.source.text)
+                else:
+                    target = unreadable_target(exc, exc.location.path or self.source.path)
             else:
                 target = policy_target(kind, sub, "", sub.data, related)
         else:
             return None
         self.targets.append(target)
         return target
+
+    def referenced(self, ref: Path, shown: str, pointer: str) -> SourceDocument:
+        """The policy file a reference at ``pointer`` names. A file that is not a policy
+        document (``../secret.env``, a ``package.json``) raises a ``not-a-policy`` error
+        located at the reference: its content is never quoted or excerpted."""
+        try:
+            sub = load_file(ref)
+        except PolicyEvalError as exc:
+            if exc.code in _NOT_OURS_ERRORS and not file_looks_like_ours(ref):
+                raise self.not_a_policy(shown, pointer) from None
+            raise
+        if not isinstance(sub.data, dict) or detect_kind(sub.data) not in (*POLICY_KINDS,
+                                                                            None) \
+                or not looks_like_ours(sub.text):
+            raise self.not_a_policy(shown, pointer)
+        return sub
+
+    def not_a_policy(self, shown: str, pointer: str) -> InputError:
+        return InputError(f"{shown} is not a policy or pool document (it has none of their "
+                          "elements); its content is not shown", self.source.location(pointer),
+                          "not-a-policy")
 
     def role(self, role: dict[str, Any], pointer: str, managed: dict[str, Target],
              extra: dict[str, Any]) -> dict[str, Any]:
@@ -457,8 +526,14 @@ class _Builder:
                 try:
                     sub = load_file(ref)
                     sub.path = display_path(ref)
+                    if not looks_like_ours(sub.text):
+                        raise self.not_a_policy(sub.path, "/cognito/pool")
                 except PolicyEvalError as exc:
-                    self.targets.append(unreadable_target(exc, exc.location.path))
+                    if exc.code in _NOT_OURS_ERRORS and not file_looks_like_ours(ref):
+                        exc = self.not_a_policy(display_path(ref), "/cognito/pool")
+                    self.targets.append(unreadable_target(
+                        exc, self.source.path if exc.code == "not-a-policy"
+                        else exc.location.path))
                 else:
                     inner = _Builder(sub, ref.parent)
                     inner.pool(sub.data if isinstance(sub.data, dict) else {})
@@ -508,6 +583,8 @@ def load_targets(item: FileInput, kind: str | None = None) -> list[Target]:
     try:
         source = load_file(item.path)
     except PolicyEvalError as exc:
+        if is_skippable_error(exc, item.path):
+            return []         # some other JSON/YAML-like file: skipped (see --verbose)
         loc = exc.location
         fixed = type(exc)(exc.message, Location(item.display, loc.line, loc.column,
                                                 loc.pointer, loc.end_line, loc.end_column),

@@ -5,6 +5,7 @@ reference, value syntax, set operators, and patterns known to be wrong (spec §4
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 from collections.abc import Iterator
