@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from ...catalog import get_catalog
 from ...document.model import Policy, Statement
@@ -21,6 +22,7 @@ from ._base import (
     StatementRule,
     element_values,
     is_allow,
+    strip_variables,
     value_pointers,
 )
 
@@ -139,6 +141,16 @@ def _action_patterns(statement: Statement) -> list[str]:
             and ":" in a]
 
 
+def _fits(catalog: Any, arn: str, rt: Any) -> bool:
+    """Could ``arn`` (a Resource pattern) name a resource of type ``rt``? The catalog lets a
+    placeholder stand for any text; an S3 bucket name never holds a ``/`` (S3 bucket naming
+    rules), so ``arn:aws:s3:::bucket/*`` names objects, never the bucket itself."""
+    if rt.service == "s3" and rt.name == "bucket" and arn.startswith("arn:") \
+            and "/" in strip_variables(arn.split(":::", 1)[-1]):
+        return False
+    return bool(catalog.arn_matches_resource_type(arn, rt))
+
+
 @register
 class ResourceTypeMismatch(StatementRule):
     """What it does
@@ -203,7 +215,7 @@ class ResourceTypeMismatch(StatementRule):
                 if not rts:
                     continue
                 takes_resources = True
-                if any(catalog.arn_matches_resource_type(a, rt) for a in arns for rt in rts):
+                if any(_fits(catalog, a, rt) for a in arns for rt in rts):
                     fits_any = True
                     break
             if fits_any:
