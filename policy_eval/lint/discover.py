@@ -7,8 +7,10 @@ documents recognised as a policy, role, pool or scenario are linted from it.
 Kinds (see :data:`policy_eval.lint.rule.KINDS`):
 
 * ``pool`` - a pool file (has ``IdentityPool``; shapes of the Cognito and IAM APIs);
-* ``role-bundle`` - ``aws iam get-account-authorization-details`` output (``RoleDetailList``)
-  or one role with ``AssumeRolePolicyDocument`` (+ ``RolePolicyList``), or ``get-role``;
+* ``role-bundle`` - ``aws iam get-account-authorization-details`` output (``RoleDetailList``,
+  ``UserDetailList``, ``GroupDetailList``) or one role with ``AssumeRolePolicyDocument``
+  (+ ``RolePolicyList``), or ``get-role``, or ``get-user-policy`` / ``get-group-policy``
+  output (the policy knows it belongs to a user or group: ``related["principals"]``);
 * ``scenario`` - has a ``requests`` list;
 * policies: ``trust`` (a Principal, only ``sts:AssumeRole*``-family actions, no Resource),
   ``resource`` (a Principal otherwise), ``scp``/``rcp``/``boundary``/``session`` (from the
@@ -210,7 +212,9 @@ def detect_kind(data: Any, path: str | None = None) -> str | None:
     if isinstance(data.get("requests"), list):
         return "scenario"
     if "RoleDetailList" in data or "AssumeRolePolicyDocument" in data or (
-            isinstance(data.get("Role"), dict) and "AssumeRolePolicyDocument" in data["Role"]):
+            isinstance(data.get("Role"), dict) and "AssumeRolePolicyDocument" in data["Role"]) \
+            or "UserDetailList" in data or "GroupDetailList" in data or (
+                "PolicyDocument" in data and ("UserName" in data or "GroupName" in data)):
         return "role-bundle"
     if "Statement" in data:
         return detect_policy_kind(data, path)
@@ -420,6 +424,8 @@ class _Builder:
                 target = managed[arn]
                 info["permissions"].append(target)
                 target.related.setdefault("roles", []).append(info)
+                target.related.setdefault("principals", []).append(
+                    {"type": "role", "name": info["name"]})
                 target.related.setdefault("role", info)
                 for key, value in extra.items():
                     target.related.setdefault(key, value)
@@ -442,17 +448,29 @@ class _Builder:
                     break
         return out
 
-    def principal_lists(self, data: dict[str, Any]) -> None:
-        for list_name, policy_list in (("UserDetailList", "UserPolicyList"),
-                                       ("GroupDetailList", "GroupPolicyList")):
+    def principal_lists(self, data: dict[str, Any], managed: dict[str, Target]) -> None:
+        """Inline and attached policies of the export's IAM users and groups; each knows
+        whose it is (``related["principals"]``: ``[{"type": "user", "name": ...}]``)."""
+        for list_name, policy_list, kind, name_key in (
+                ("UserDetailList", "UserPolicyList", "user", "UserName"),
+                ("GroupDetailList", "GroupPolicyList", "group", "GroupName")):
             entries = data.get(list_name)
             for i, entry in enumerate(entries if isinstance(entries, list) else []):
-                policies = entry.get(policy_list) if isinstance(entry, dict) else None
+                if not isinstance(entry, dict):
+                    continue
+                owner = {"type": kind, "name": entry.get(name_key)}
+                policies = entry.get(policy_list)
                 for j, item in enumerate(policies if isinstance(policies, list) else []):
                     if isinstance(item, dict) and "PolicyDocument" in item:
                         self.document("identity", item["PolicyDocument"],
                                       join_pointer("", list_name, i, policy_list, j,
-                                                   "PolicyDocument"))
+                                                   "PolicyDocument"),
+                                      {"principals": [owner]})
+                attached = entry.get("AttachedManagedPolicies")
+                for item in attached if isinstance(attached, list) else []:
+                    arn = item.get("PolicyArn") if isinstance(item, dict) else None
+                    if isinstance(arn, str) and arn in managed:
+                        managed[arn].related.setdefault("principals", []).append(owner)
 
     def role_bundle(self, data: dict[str, Any]) -> None:
         managed = self.managed_policies(data.get("Policies"), "/Policies")
@@ -464,9 +482,15 @@ class _Builder:
                                            managed, {}))
         elif isinstance(data.get("Role"), dict):
             roles.append(self.role(data["Role"], "/Role", managed, {}))
-        else:
+        elif "AssumeRolePolicyDocument" in data:
             roles.append(self.role(data, "", managed, {}))
-        self.principal_lists(data)
+        elif "PolicyDocument" in data:
+            # aws iam get-user-policy / get-group-policy output: one inline policy
+            kind, name = ("user", data.get("UserName")) if "UserName" in data else \
+                ("group", data.get("GroupName"))
+            self.document("identity", data["PolicyDocument"], "/PolicyDocument",
+                          {"principals": [{"type": kind, "name": name}]})
+        self.principal_lists(data, managed)
         self.targets.insert(0, Target("role-bundle", self.source, "", data,
                                       related={"roles": roles}))
 
