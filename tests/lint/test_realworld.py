@@ -190,3 +190,52 @@ def test_templates_and_pool_configuration_as_pool_targets(name: str) -> None:
         ]
     for f in findings:
         assert f.location.line is not None
+
+
+@pytest.fixture(scope="module")
+def checked() -> dict[str, list[Finding]]:
+    """``policy-eval check ../shared/realworld`` as a user runs it: every rule, each file
+    with only what its folder says (no README role context), one finding per problem."""
+    result = Linter().lint_paths([str(REALWORLD)])
+    out: dict[str, list[Finding]] = {}
+    root = REALWORLD.resolve()
+    for f in result.findings:
+        name = Path(f.location.path or "").resolve().relative_to(root).as_posix()
+        out.setdefault(name, []).append(f)
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(n for n, (_, v) in JUDGED.items() if v == "weak"))
+def test_check_flags_every_weak_document(checked: dict[str, list[Finding]], name: str) -> None:
+    assert [f for f in checked.get(name, []) if f.severity.rank >= Severity.warning.rank], name
+
+
+@pytest.mark.parametrize("name", sorted(n for n, (_, v) in JUDGED.items() if v != "weak"))
+def test_check_is_quiet_on_clean_and_by_design_documents(checked: dict[str, list[Finding]],
+                                                         name: str) -> None:
+    loud = [f"{f.code}: {f.message}" for f in checked.get(name, [])
+            if f.severity.rank > Severity.info.rank]
+    assert loud == [], name
+
+
+def test_check_precision_on_the_corpus(checked: dict[str, list[Finding]]) -> None:
+    every = [f for found in checked.values() for f in found]
+    # public Cognito client calls are not credentials exposure
+    assert not [f for f in every if f.code == "SEC005"]
+    # one problem, one finding: no statement carries two findings of the folded rules
+    places = [(f.location.path, f.location.pointer) for f in every
+              if f.code in ("SEC006", "SEC007", "RES004", "PRN003", "SEC008")]
+    assert len(places) == len(set(places))
+    # the whole-bucket read is caught alone, next to the per-identity policy it defeats
+    [listing] = checked["amplify-livestream/s3-auth-read-whole-bucket.json"]
+    assert listing.code == "COG013" and "s3-auth-private.json" in listing.message
+    # the guest tracker policy: known only by its file name, so the location read is info
+    tracker = "amazon-location-samples/unauth-role-location-policy.json"
+    location = {f.code: f for f in checked[tracker]}
+    assert location["COG021"].severity is Severity.info and "a guess" in location["COG021"].message
+
+
+def test_guest_location_read_with_role_context(results: dict[str, list[Finding]]) -> None:
+    found = {f.code: f for f in results["amazon-location-samples/unauth-role-location-policy.json"]}
+    assert found["COG021"].severity is Severity.warning
+    assert "geo:GetDevicePositionHistory" in found["COG021"].message
