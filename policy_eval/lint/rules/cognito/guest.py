@@ -58,6 +58,18 @@ def _own_resources(st: Statement, action: str, ctx: dict[str, Any],
     return out
 
 
+def allowed_on_own(ps: Any, st: Statement, action: str, ctx: dict[str, Any],
+                   enabled: bool) -> dict[str, Any] | None:
+    """The guest request (as evidence) that the engine allows for ``action`` on one of the
+    statement's own resources, or ``None``."""
+    for res in _own_resources(st, action, ctx, enabled)[:3]:
+        d = P.decide(ps, action, res, ctx)
+        if d is not None and d.allowed:
+            return P.request_evidence(action, res, ctx, d,
+                                      keys=["cognito-identity.amazonaws.com:amr"])
+    return None
+
+
 @register
 class GuestRoleTooBroad(_GuestRule):
     """Guest (unauthenticated) role grants more than read-only access to scoped resources.
@@ -139,16 +151,10 @@ class GuestRoleTooBroad(_GuestRule):
                 if action in unscoped:
                     continue
                 own = _own_resources(st, action, ctx, policy.variables_enabled)
-                allowed = False
-                for res in own[:3]:
-                    d = P.decide(ps, action, res, ctx)
-                    if d is not None and d.allowed:
-                        allowed = True
-                        if len(evidence) < 4:
-                            evidence.append(P.request_evidence(
-                                action, res, ctx, d, keys=["cognito-identity.amazonaws.com:amr"]))
-                        break
-                if allowed:
+                allowed = allowed_on_own(ps, st, action, ctx, policy.variables_enabled)
+                if allowed is not None and len(evidence) < 4:
+                    evidence.append(allowed)
+                if allowed is not None:
                     live_writes.append(action)
                 elif not own:
                     dead_writes.append(action)    # the Resource does not fit the action

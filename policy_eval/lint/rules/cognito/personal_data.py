@@ -20,7 +20,7 @@ from ....errors import PolicyEvalError
 from ...rule import Finding, Severity, Target, register
 from .. import _probe as P
 from ._common import _stmt_ptr
-from .guest import _guest_context, _GuestRule, _own_resources
+from .guest import _guest_context, _GuestRule, allowed_on_own
 
 #: (service prefix, pattern on the action name, the kind of data): Read/List actions of
 #: the catalog that return data about a person or where a person (their device) is.
@@ -127,14 +127,11 @@ class GuestReadsPersonalData(_GuestRule):
             granted: list[str] = []
             evidence: list[dict[str, Any]] = []
             for action in candidates[:80]:
-                for res in _own_resources(st, action, ctx, policy.variables_enabled)[:3]:
-                    d = P.decide(ps, action, res, ctx)
-                    if d is not None and d.allowed:
-                        granted.append(action)
-                        if len(evidence) < 3:
-                            evidence.append(P.request_evidence(
-                                action, res, ctx, d, keys=["cognito-identity.amazonaws.com:amr"]))
-                        break
+                allowed = allowed_on_own(ps, st, action, ctx, policy.variables_enabled)
+                if allowed is not None:
+                    granted.append(action)
+                    if len(evidence) < 3:
+                        evidence.append(allowed)
             if not granted:
                 continue
             kinds = sorted({wanted[a.lower()] for a in granted})
