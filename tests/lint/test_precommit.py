@@ -18,6 +18,12 @@ pytestmark = pytest.mark.skipif(shutil.which("pre-commit") is None or shutil.whi
                                 reason="pre-commit (test extra) or git not installed")
 
 
+@pytest.fixture(scope="module")
+def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One pre-commit cache for the module: the hook's virtualenv is built once."""
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
 def _git(cwd: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
 
@@ -33,7 +39,7 @@ def test_hook_definition() -> None:
     assert hook.get("pass_filenames", True) is True
 
 
-def test_pre_commit_try_repo(tmp_path: Path) -> None:
+def test_pre_commit_try_repo(tmp_path: Path, pre_commit_home: Path) -> None:
     sample = tmp_path / "sample"
     sample.mkdir()
     good = policy({"Effect": "Allow", "Action": "s3:GetObject",
@@ -46,7 +52,7 @@ def test_pre_commit_try_repo(tmp_path: Path) -> None:
     (sample / "package.json").write_text('{"name": "app", "version": "1.0.0"}', "utf-8")
     _git(sample, "init", "-q")
     _git(sample, "add", ".")
-    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "PRE_COMMIT_COLOR": "never",
+    env = {**os.environ, "PRE_COMMIT_HOME": str(pre_commit_home), "PRE_COMMIT_COLOR": "never",
            "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
     env.pop("PYTHONPATH", None)
@@ -67,7 +73,7 @@ def test_pre_commit_try_repo(tmp_path: Path) -> None:
 
 
 def test_pre_commit_skips_jsonc_and_editor_files_and_blocks_a_weak_policy(
-        tmp_path: Path) -> None:
+        tmp_path: Path, pre_commit_home: Path) -> None:
     """A fresh repository with a ``tsconfig.json`` with comments (JSONC) and VS Code
     settings: the hook passes on every file; adding a weak policy blocks the commit."""
     sample = tmp_path / "sample"
@@ -85,7 +91,7 @@ def test_pre_commit_skips_jsonc_and_editor_files_and_blocks_a_weak_policy(
     (sample / "iam" / "reader.json").write_text(json.dumps(good, indent=2), "utf-8")
     _git(sample, "init", "-q")
     _git(sample, "add", ".")
-    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "PRE_COMMIT_COLOR": "never"}
+    env = {**os.environ, "PRE_COMMIT_HOME": str(pre_commit_home), "PRE_COMMIT_COLOR": "never"}
     env.pop("PYTHONPATH", None)
 
     def try_repo() -> subprocess.CompletedProcess[str]:

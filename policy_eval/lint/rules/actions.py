@@ -314,6 +314,10 @@ class ServiceWildcard(StatementRule):
     on ``"Resource": "*"`` (or a pattern as broad), informational when the resources are
     named (the grant then stops at those resources).
 
+    When an engine-proved rule (``SEC002``, ``COG009``, ``COG007``, ``SEC001``, ``SEC007``,
+    ``SEC005``, ``SEC006``, ``SEC008``) reports the same statement, this finding is folded
+    into it (``superseded_by``): one problem, one finding.
+
     Why is this bad?
     ----------------
     It grants every current and future action of the service, including deletion and

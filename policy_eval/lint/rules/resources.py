@@ -317,6 +317,10 @@ class ResourceStarOnScopableActions(StatementRule):
     ``ec2:Describe*``) are not reported: for them ``*`` is the only choice. It is a warning
     when write, tagging or permissions-management actions are among them, else info.
 
+    When an engine-proved rule (``SEC002``, ``COG009``, ``COG007``, ``SEC001``, ``SEC007``,
+    ``SEC005``, ``SEC006``, ``SEC008``) reports the same statement, this finding is folded
+    into it (``superseded_by``): one problem, one finding.
+
     Why is this bad?
     ----------------
     The grant reaches every resource of that type in the account, and in other accounts
