@@ -402,6 +402,8 @@ class RoleFacts:
     #: role_class comes only from a role, policy or file name (a guess: findings that rest
     #: on it are info, never warnings or errors)
     guessed: bool = False
+    #: the role is taken for an identity-pool role only because of such a name
+    cognito_guessed: bool = False
     trust: TrustFacts | None = None
     permissions: list[Target] = field(default_factory=list)   # the role's other policies
     pool: Any = None
@@ -618,7 +620,8 @@ def role_facts(target: Target) -> RoleFacts:
                               target.path)
         if cls is not None:
             facts.role_class, facts.reason, facts.guessed = cls, why, True
-            facts.cognito = facts.cognito or cls == "guest"
+            if not facts.cognito and cls == "guest":
+                facts.cognito = facts.cognito_guessed = True
     return facts
 
 
