@@ -15,12 +15,18 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from policy_eval.errors import Location
 from policy_eval.lint.registry import load_rules
-from policy_eval.lint.rule import Severity
+from policy_eval.lint.rule import Finding, Severity
 from policy_eval.lint.rules.cognito.personal_data import personal_data_actions
 from policy_eval.lint.rules.conditions import non_public_range
 from policy_eval.lint.runner import Linter, lint_document
-from policy_eval.lint.supersede import covered_codes
+from policy_eval.lint.supersede import (
+    covered_codes,
+    fold_superseded,
+    place_of,
+    superseding_codes,
+)
 from tests.lint.conftest import allow, policy, run_rule, write_json
 
 SUB = "${cognito-identity.amazonaws.com:sub}"
@@ -210,3 +216,27 @@ def test_a_reference_to_a_secret_file_is_never_printed(tmp_path: Path, run_cli) 
     text = run_cli("check", str(path), "--no-color").output
     assert "secret.env is not a policy or pool document" in text
     assert "scenario.json:" in text
+
+
+_FOLD_CODES = ("ACT006", "RES004", "SEC006", "SEC007", "SEC002", "PRN003", "SEC008", "SYN004")
+
+
+@settings(max_examples=150)
+@given(st.lists(st.tuples(st.sampled_from(_FOLD_CODES), st.sampled_from(
+    ["/Statement/0", "/Statement/0/Action", "/Statement/1/Resource/0", "/Version"]),
+    st.sampled_from(list(Severity))), max_size=12))
+def test_folding_keeps_every_code_and_the_highest_severity(
+        raw: list[tuple[str, str, Severity]]) -> None:
+    findings = [Finding(code, code.lower(), f"{code} at {ptr}", sev,
+                        Location("p.json", 1, 1, ptr)) for code, ptr, sev in raw]
+    out = fold_superseded(findings, Linter().rules)
+    assert {c for f in out for c in covered_codes(f)} == {f.code for f in findings}
+    for place in {place_of(f) for f in findings}:
+        here_in = [f for f in findings if place_of(f) == place]
+        here_out = [f for f in out if place_of(f) == place]
+        assert max(f.severity.rank for f in here_in) == max(f.severity.rank for f in here_out)
+        codes_out = {f.code for f in here_out}
+        # nothing stays beside a rule that supersedes it
+        for f in here_out:
+            rule = next(r for r in Linter().rules if r.code == f.code)
+            assert not set(superseding_codes(rule)) & codes_out
