@@ -61,6 +61,14 @@ def _config_file_near(start: Path) -> Path | None:
     return None
 
 
+def parse_params(items: list[str] | None) -> dict[str, str]:
+    """``--param KEY=VALUE`` items as a dict (a malformed item is an input error)."""
+    if not items:
+        return {}
+    from ..document.iac.intrinsics import parse_params as parse
+    return parse(items)
+
+
 def _load_config(config: Path | None, paths: list[Path]) -> Any:
     """The configuration to use; pydantic is imported only when there is a file."""
     if config is not None:
@@ -91,11 +99,16 @@ def check_command(
     no_color: Annotated[bool, typer.Option("--no-color", help="Plain text output.")] = False,
     exclude: Annotated[list[str] | None, typer.Option(
         "--exclude", help="Glob of paths to skip (repeatable).")] = None,
+    param: Annotated[list[str] | None, typer.Option(
+        "--param", help="KEY=VALUE for template parameters, pseudo parameters "
+                        "(AWS::AccountId) and Fn::ImportValue names (repeatable).")] = None,
     verbose: Annotated[bool, typer.Option(
         "--verbose", "-v", help="List the files checked and the files skipped (not policy "
-                                "documents) on stderr.")] = False,
+                                "documents) on stderr, and what each template held and what "
+                                "was not analysed.")] = False,
 ) -> None:
-    """Lint IAM policies, role bundles, Cognito pool files and scenarios."""
+    """Lint IAM policies, role bundles, Cognito pool files, scenarios and infrastructure
+    templates (CloudFormation, SAM, CDK cdk.out)."""
     from ..errors import PolicyEvalError
     from .registry import load_rules, matches
     from .rule import Severity
@@ -103,6 +116,7 @@ def check_command(
 
     try:
         cfg = _load_config(config, paths)
+        params = parse_params(param)
     except PolicyEvalError as exc:
         typer.echo(printable(f"error: {exc}"), err=True)
         raise typer.Exit(EXIT_INPUT) from None
@@ -114,14 +128,14 @@ def check_command(
             typer.echo(printable(f"error: {code!r} matches no rule code (see `policy-eval "
                                  "rules`)"), err=True)
             raise typer.Exit(EXIT_INPUT)
-    linter = Linter(cfg, select=selected or None, ignore=ignored or None)
+    linter = Linter(cfg, select=selected or None, ignore=ignored or None, params=params)
     threshold = Severity(severity.value if severity else linter.config.severity)
     try:
         result = linter.lint_paths(paths, exclude or ())
     except PolicyEvalError as exc:
         typer.echo(printable(f"error: {exc}"), err=True)
         raise typer.Exit(EXIT_INPUT) from None
-    if not result.files and not result.skipped:
+    if not result.files and not result.skipped and not result.empty_templates:
         typer.echo(printable("error: no JSON or YAML files found in "
                              + ", ".join(map(str, paths))), err=True)
         raise typer.Exit(EXIT_INPUT)
@@ -137,7 +151,7 @@ def check_command(
         typer.echo(json.dumps(to_sarif(result, list(rules)), indent=2))
     else:
         from .report.text import print_report
-        print_report(result, threshold, color=not no_color)
+        print_report(result, threshold, color=not no_color, verbose=verbose)
     raise typer.Exit(EXIT_FOUND if result.failing(threshold) else EXIT_OK)
 
 
