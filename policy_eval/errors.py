@@ -75,6 +75,7 @@ class ErrorCode(str, Enum):
     unknown_role = "unknown-role"
     missing_role = "missing-role"
     # infrastructure as code (document/iac/)
+    template_error = "template-error"
     invalid_template = "invalid-template"
     invalid_param = "invalid-param"
     invalid_intrinsic = "invalid-intrinsic"
