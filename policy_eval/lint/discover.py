@@ -249,7 +249,8 @@ _OUR_KEYS = re.compile(
     r"""(?:^|[{,\s"'])(?:Statement|Effect|Sid|NotAction|NotResource|NotPrincipal|"""
     r"""AssumeRolePolicyDocument|PolicyDocument|RoleDetailList|UserDetailList|"""
     r"""GroupDetailList|IdentityPool|IdentityPoolId|IdentityPoolName|"""
-    r"""AllowUnauthenticatedIdentities|RoleMappings|AWSTemplateFormatVersion|requests)"""
+    r"""AllowUnauthenticatedIdentities|RoleMappings|AWSTemplateFormatVersion|Resources|"""
+    r"""requests)"""
     r"""["']?\s*:""", re.M)
 _CFN_TYPE = re.compile(r"""["']?Type["']?\s*:\s*["']?AWS::|"""
                        r"""["']?Version["']?\s*:\s*["']?20(12|08)-10-17""")
