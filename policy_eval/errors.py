@@ -36,6 +36,8 @@ class ErrorCode(str, Enum):
     non_finite_number = "non-finite-number"
     yaml_alias_expansion = "yaml-alias-expansion"
     yaml_recursive_alias = "yaml-recursive-alias"
+    #: a file a scenario or pool file refers to as a policy is no policy document
+    not_a_policy = "not-a-policy"
     # the IAM policy grammar (document/model.py)
     invalid_type = "invalid-type"
     invalid_version = "invalid-version"

@@ -4,6 +4,7 @@ of the shared research folder that some tests read in place."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from hypothesis import HealthCheck, settings
@@ -14,4 +15,6 @@ settings.register_profile("policy-eval", deadline=None,
 settings.load_profile("policy-eval")
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-SHARED = REPO_ROOT.parent / "shared"
+#: ``shared/`` beside the checkout (CI's layout); ``POLICY_EVAL_SHARED`` points elsewhere
+#: (a git worktree kept in another folder).
+SHARED = Path(os.environ.get("POLICY_EVAL_SHARED") or REPO_ROOT.parent / "shared")

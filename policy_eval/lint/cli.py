@@ -103,8 +103,9 @@ def check_command(
         "--param", help="KEY=VALUE for template parameters, pseudo parameters "
                         "(AWS::AccountId) and Fn::ImportValue names (repeatable).")] = None,
     verbose: Annotated[bool, typer.Option(
-        "--verbose", "-v", help="Also list what each template held and what was not "
-                                "analysed.")] = False,
+        "--verbose", "-v", help="List the files checked and the files skipped (not policy "
+                                "documents) on stderr, and what each template held and what "
+                                "was not analysed.")] = False,
 ) -> None:
     """Lint IAM policies, role bundles, Cognito pool files, scenarios and infrastructure
     templates (CloudFormation, SAM, CDK cdk.out)."""
@@ -138,6 +139,8 @@ def check_command(
         typer.echo(printable("error: no JSON or YAML files found in "
                              + ", ".join(map(str, paths))), err=True)
         raise typer.Exit(EXIT_INPUT)
+    if verbose:
+        _list_files(result)
     if output_format is Format.json:
         from .report.json_format import to_json
         typer.echo(to_json(result, threshold))
@@ -150,6 +153,18 @@ def check_command(
         from .report.text import print_report
         print_report(result, threshold, color=not no_color, verbose=verbose)
     raise typer.Exit(EXIT_FOUND if result.failing(threshold) else EXIT_OK)
+
+
+def _list_files(result: Any) -> None:
+    """``--verbose``: every file read, and every file skipped because it is not one of the
+    documents the linter reads (a JSONC ``tsconfig.json``, a ``package.json``), on stderr so
+    that JSON and SARIF output stay clean."""
+    from ..document.printable import printable
+    for name in result.files:
+        typer.echo(printable(f"checked: {name}"), err=True)
+    for name in result.skipped:
+        typer.echo(printable(f"skipped (not a policy, role, pool, scenario or template): "
+                             f"{name}"), err=True)
 
 
 def rules_command(

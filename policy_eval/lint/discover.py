@@ -7,8 +7,10 @@ documents recognised as a policy, role, pool or scenario are linted from it.
 Kinds (see :data:`policy_eval.lint.rule.KINDS`):
 
 * ``pool`` - a pool file (has ``IdentityPool``; shapes of the Cognito and IAM APIs);
-* ``role-bundle`` - ``aws iam get-account-authorization-details`` output (``RoleDetailList``)
-  or one role with ``AssumeRolePolicyDocument`` (+ ``RolePolicyList``), or ``get-role``;
+* ``role-bundle`` - ``aws iam get-account-authorization-details`` output (``RoleDetailList``,
+  ``UserDetailList``, ``GroupDetailList``) or one role with ``AssumeRolePolicyDocument``
+  (+ ``RolePolicyList``), or ``get-role``, or ``get-user-policy`` / ``get-group-policy``
+  output (the policy knows it belongs to a user or group: ``related["principals"]``);
 * ``scenario`` - has a ``requests`` list;
 * ``template`` - an infrastructure template, recognised by its content
   (:mod:`policy_eval.document.iac`: CloudFormation/SAM/CDK; formats read by suffix join
@@ -232,11 +234,61 @@ def detect_kind(data: Any, path: str | None = None) -> str | None:
     if isinstance(data.get("requests"), list):
         return "scenario"
     if "RoleDetailList" in data or "AssumeRolePolicyDocument" in data or (
-            isinstance(data.get("Role"), dict) and "AssumeRolePolicyDocument" in data["Role"]):
+            isinstance(data.get("Role"), dict) and "AssumeRolePolicyDocument" in data["Role"]) \
+            or "UserDetailList" in data or "GroupDetailList" in data or (
+                "PolicyDocument" in data and ("UserName" in data or "GroupName" in data)):
         return "role-bundle"
     if "Statement" in data:
         return detect_policy_kind(data, path)
     return None
+
+
+#: Keys (JSON or YAML) that only the kinds we lint use: a policy or trust policy, a role
+#: bundle or account export, a pool file, a scenario, a CloudFormation template.
+_OUR_KEYS = re.compile(
+    r"""(?:^|[{,\s"'])(?:Statement|Effect|Sid|NotAction|NotResource|NotPrincipal|"""
+    r"""AssumeRolePolicyDocument|PolicyDocument|RoleDetailList|UserDetailList|"""
+    r"""GroupDetailList|IdentityPool|IdentityPoolId|IdentityPoolName|"""
+    r"""AllowUnauthenticatedIdentities|RoleMappings|AWSTemplateFormatVersion|Resources|"""
+    r"""requests)"""
+    r"""["']?\s*:""", re.M)
+_CFN_TYPE = re.compile(r"""["']?Type["']?\s*:\s*["']?AWS::|"""
+                       r"""["']?Version["']?\s*:\s*["']?20(12|08)-10-17""")
+#: How much of a file is sniffed for the keys above.
+_SNIFF_BYTES = 1 << 20
+#: Decoding errors after which a file may simply be another kind of file (JSONC, JSON5,
+#: a YAML dialect, a binary): it is skipped unless its text looks like one of ours.
+_NOT_OURS_ERRORS = (ErrorCode.json_syntax, ErrorCode.yaml_syntax, ErrorCode.binary_file,
+                    ErrorCode.invalid_utf8, ErrorCode.unreadable, ErrorCode.duplicate_key,
+                    ErrorCode.non_finite_number, ErrorCode.number_too_long, ErrorCode.too_deep,
+                    ErrorCode.file_too_large, ErrorCode.yaml_alias_expansion,
+                    ErrorCode.yaml_recursive_alias)
+
+
+def looks_like_ours(text: str) -> bool:
+    """Does the text of a file that did not decode look like a document we lint (a policy,
+    trust policy, role bundle, pool file, scenario or CloudFormation template)? Then its
+    errors are reported; otherwise it is some other JSON/YAML-like file (``tsconfig.json``
+    with comments, ``.vscode/settings.json``, ``devcontainer.json``) and is skipped."""
+    head = text[:_SNIFF_BYTES]
+    return bool(_OUR_KEYS.search(head) or _CFN_TYPE.search(head))
+
+
+def file_looks_like_ours(path: Path) -> bool:
+    """:func:`looks_like_ours` on a file's first megabyte (``False`` when unreadable)."""
+    try:
+        if not path.is_file():      # only regular files (a FIFO would block)
+            return False
+        with path.open("rb") as handle:
+            raw = handle.read(_SNIFF_BYTES)
+    except OSError:
+        return False
+    return looks_like_ours(raw.decode("utf-8", errors="replace"))
+
+
+def is_skippable_error(error: PolicyEvalError, path: Path) -> bool:
+    """A decoding error of a file that does not look like a document we lint."""
+    return error.code in _NOT_OURS_ERRORS and not file_looks_like_ours(path)
 
 
 # ------------------------------------------------------------------ target building
@@ -329,7 +381,7 @@ class _Builder:
                     if self.base is not None and not ref.is_absolute():
                         ref = self.base / ref
                     shown = display_path(ref)
-                    sub = self.sources.get(shown) or load_file(ref)
+                    sub = self.sources.get(shown) or self.referenced(ref, shown, pointer)
                     sub.path = shown
                     if sub._locator is not None:
                         sub._locator.path = shown
@@ -340,13 +392,37 @@ class _Builder:
                     f"embedded policy is not valid JSON: {exc.msg}", loc, ErrorCode.json_syntax),
                     self.source.path, self.source.text)
             except PolicyEvalError as exc:
-                target = unreadable_target(exc, exc.location.path or self.source.path)
+                if exc.code == ErrorCode.not_a_policy:    # reported where the reference is
+                    target = unreadable_target(exc, self.source.path, self.source.text)
+                else:
+                    target = unreadable_target(exc, exc.location.path or self.source.path)
             else:
                 target = policy_target(kind, sub, "", sub.data, related)
         else:
             return None
         self.targets.append(target)
         return target
+
+    def referenced(self, ref: Path, shown: str, pointer: str) -> SourceDocument:
+        """The policy file a reference at ``pointer`` names. A file that is not a policy
+        document (``../secret.env``, a ``package.json``) raises a ``not-a-policy`` error
+        located at the reference: its content is never quoted or excerpted."""
+        try:
+            sub = load_file(ref)
+        except PolicyEvalError as exc:
+            if exc.code in _NOT_OURS_ERRORS and not file_looks_like_ours(ref):
+                raise self.not_a_policy(shown, pointer) from None
+            raise
+        if not isinstance(sub.data, dict) or detect_kind(sub.data) not in (*POLICY_KINDS,
+                                                                            None) \
+                or not looks_like_ours(sub.text):
+            raise self.not_a_policy(shown, pointer)
+        return sub
+
+    def not_a_policy(self, shown: str, pointer: str) -> InputError:
+        return InputError(f"{shown} is not a policy or pool document (it has none of their "
+                          "elements); its content is not shown", self.source.location(pointer),
+                          ErrorCode.not_a_policy)
 
     def role(self, role: dict[str, Any], pointer: str, managed: dict[str, Target],
              extra: dict[str, Any]) -> dict[str, Any]:
@@ -373,6 +449,8 @@ class _Builder:
                 target = managed[arn]
                 info["permissions"].append(target)
                 target.related.setdefault("roles", []).append(info)
+                target.related.setdefault("principals", []).append(
+                    {"type": "role", "name": info["name"]})
                 target.related.setdefault("role", info)
                 for key, value in extra.items():
                     target.related.setdefault(key, value)
@@ -395,17 +473,30 @@ class _Builder:
                     break
         return out
 
-    def principal_lists(self, data: dict[str, Any]) -> None:
-        for list_name, policy_list in (("UserDetailList", "UserPolicyList"),
-                                       ("GroupDetailList", "GroupPolicyList")):
+    def principal_lists(self, data: dict[str, Any],
+                        managed: dict[str, Target] | None = None) -> None:
+        """Inline and attached policies of the export's IAM users and groups; each knows
+        whose it is (``related["principals"]``: ``[{"type": "user", "name": ...}]``)."""
+        for list_name, policy_list, kind, name_key in (
+                ("UserDetailList", "UserPolicyList", "user", "UserName"),
+                ("GroupDetailList", "GroupPolicyList", "group", "GroupName")):
             entries = data.get(list_name)
             for i, entry in enumerate(entries if isinstance(entries, list) else []):
-                policies = entry.get(policy_list) if isinstance(entry, dict) else None
+                if not isinstance(entry, dict):
+                    continue
+                owner = {"type": kind, "name": entry.get(name_key)}
+                policies = entry.get(policy_list)
                 for j, item in enumerate(policies if isinstance(policies, list) else []):
                     if isinstance(item, dict) and "PolicyDocument" in item:
                         self.document("identity", item["PolicyDocument"],
                                       join_pointer("", list_name, i, policy_list, j,
-                                                   "PolicyDocument"))
+                                                   "PolicyDocument"),
+                                      {"principals": [owner]})
+                attached = entry.get("AttachedManagedPolicies")
+                for item in attached if isinstance(attached, list) else []:
+                    arn = item.get("PolicyArn") if isinstance(item, dict) else None
+                    if isinstance(arn, str) and managed and arn in managed:
+                        managed[arn].related.setdefault("principals", []).append(owner)
 
     def role_bundle(self, data: dict[str, Any]) -> None:
         managed = self.managed_policies(data.get("Policies"), "/Policies")
@@ -417,9 +508,15 @@ class _Builder:
                                            managed, {}))
         elif isinstance(data.get("Role"), dict):
             roles.append(self.role(data["Role"], "/Role", managed, {}))
-        else:
+        elif "AssumeRolePolicyDocument" in data:
             roles.append(self.role(data, "", managed, {}))
-        self.principal_lists(data)
+        elif "PolicyDocument" in data:
+            # aws iam get-user-policy / get-group-policy output: one inline policy
+            kind, name = ("user", data.get("UserName")) if "UserName" in data else \
+                ("group", data.get("GroupName"))
+            self.document("identity", data["PolicyDocument"], "/PolicyDocument",
+                          {"principals": [{"type": kind, "name": name}]})
+        self.principal_lists(data, managed)
         self.targets.insert(0, Target("role-bundle", self.source, "", data,
                                       related={"roles": roles}))
 
@@ -489,8 +586,16 @@ class _Builder:
         try:
             sub = load_file(ref)
             sub.path = shown
+            if not looks_like_ours(sub.text):
+                raise self.not_a_policy(shown, "/cognito/pool")
         except PolicyEvalError as exc:
-            self.targets.append(unreadable_target(exc, exc.location.path))
+            if exc.code in _NOT_OURS_ERRORS and not file_looks_like_ours(ref):
+                exc = self.not_a_policy(shown, "/cognito/pool")
+            # a file that is not a pool is reported where the reference is, never quoted
+            self.targets.append(unreadable_target(
+                exc, self.source.path if exc.code == ErrorCode.not_a_policy
+                else exc.location.path, self.source.text if exc.code ==
+                ErrorCode.not_a_policy else ""))
             return
         if detect_kind(sub.data, shown) == "template":
             self.targets.extend(build_targets(sub, base=ref.parent))
@@ -561,6 +666,8 @@ def load_targets(item: FileInput, kind: str | None = None,
     try:
         source = load_file(item.path)
     except PolicyEvalError as exc:
+        if is_skippable_error(exc, item.path):
+            return []         # some other JSON/YAML-like file: skipped (see --verbose)
         return [unreadable_target(reported_as(exc, item.display), item.display)]
     source.path = item.display
     if source._locator is not None:

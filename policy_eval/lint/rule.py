@@ -145,10 +145,11 @@ class Rule:
     #: True when the docstring examples cannot be a JSON block (a binary file, a policy
     #: over the size quota, an internal error); such a rule is tested by its own test.
     examples_in_tests: ClassVar[bool] = False
-    #: The code of a rule that reports the same problem with more to say (an engine proof,
-    #: the Cognito angle). When both rules run, a finding of this rule at a place the other
-    #: rule also reports is dropped, so one problem gives one finding.
-    superseded_by: ClassVar[str | None] = None
+    #: The codes of the rules that report the same problem with more to say (an engine
+    #: proof, the Cognito angle), strongest first. When one of them runs and reports the
+    #: same statement, this rule's finding is folded into that one, so one problem gives
+    #: one finding (:mod:`policy_eval.lint.supersede`).
+    superseded_by: ClassVar[str | tuple[str, ...] | None] = None
 
     def check(self, target: Target) -> Iterable[Finding]:  # pragma: no cover - abstract
         raise NotImplementedError

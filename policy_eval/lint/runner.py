@@ -38,6 +38,7 @@ from .discover import (
 )
 from .registry import load_rules, matches
 from .rule import Finding, Rule, Severity, Target
+from .supersede import fold_superseded
 
 if TYPE_CHECKING:
     from .config import LintConfig
@@ -172,17 +173,9 @@ class Linter:
         return out
 
     def _drop_superseded(self, findings: list[Finding]) -> list[Finding]:
-        """Drop a finding when the rule that supersedes its rule (``Rule.superseded_by``)
-        runs too and reports the same place."""
-        running = {r.code for r in self.rules}
-        superseded = {r.code: r.superseded_by for r in self.rules
-                      if r.superseded_by is not None and r.superseded_by in running}
-        if not superseded:
-            return findings
-        places = {(f.code, f.location.path, f.location.pointer) for f in findings
-                  if f.code in superseded.values()}
-        return [f for f in findings if f.code not in superseded
-                or (superseded[f.code], f.location.path, f.location.pointer) not in places]
+        """Fold a finding into the rule that supersedes it (``Rule.superseded_by``) when
+        that rule runs too and reports the same statement (:mod:`.supersede`)."""
+        return fold_superseded(findings, self.rules)
 
     def kind_for(self, display: str) -> str | None:
         root = self.config.root

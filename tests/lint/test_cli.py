@@ -69,10 +69,15 @@ def test_usage_errors_exit_2(tmp_path: Path, run_cli) -> None:
 
 def test_parse_errors_are_findings_and_run_continues(tmp_path: Path, run_cli) -> None:
     (tmp_path / "broken.json").write_text('{"Version": "2012-10-17", "Statement": [', "utf-8")
-    (tmp_path / "binary.json").write_bytes(b"\x00\x01\x02binary")
+    (tmp_path / "binary.json").write_bytes(b'{"Statement": [\x00\x01\x02binary')
     (tmp_path / "latin1.json").write_bytes('{"Sid": "caf\xe9"}'.encode("latin-1"))
     (tmp_path / "broken.yaml").write_text("Statement:\n  - Effect: Allow\n   Action: x\n", "utf-8")
-    (tmp_path / "huge.json").write_text(" " * (2 * 1024 * 1024 + 10) + "{}", "utf-8")
+    (tmp_path / "huge.json").write_text('{"Statement": [' + " " * (2 * 1024 * 1024 + 10) + "]}",
+                                        "utf-8")
+    # other files that do not decode and look like none of our documents: skipped
+    (tmp_path / "tsconfig.json").write_text('{\n  // comments (JSONC)\n  "strict": true,\n}\n',
+                                            "utf-8")
+    (tmp_path / "image.json").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     (tmp_path / "notes.txt").write_text("not json at all", "utf-8")
     write_json(tmp_path / "typo.json", TYPO)
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
@@ -89,6 +94,8 @@ def test_parse_errors_are_findings_and_run_continues(tmp_path: Path, run_cli) ->
     assert by_file["huge.json"] == {"SYN003"}
     assert "ACT002" in by_file["typo.json"]
     assert "notes.txt" not in by_file and not any("notes.txt" in s for s in data["files"])
+    assert "tsconfig.json" not in by_file and "image.json" not in by_file
+    assert {Path(s).name for s in data["skipped"]} >= {"tsconfig.json", "image.json"}
     for f in data["findings"]:
         if f["code"] in ("SYN001", "SYN003"):
             assert f["location"]["line"] is not None

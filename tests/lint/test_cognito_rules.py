@@ -175,6 +175,11 @@ def test_cog005_role_named_auth_accepting_guests() -> None:
     findings = run("COG005", guest_trust, path="roles/Cognito_AppAuth_Role.trust.json")
     assert [f.code for f in findings] == ["COG005"]
     assert "authenticated role" in findings[0].message
+    # a file name is only a guess: info, and the message says so
+    assert findings[0].severity is Severity.info and "a guess" in findings[0].message
+    # the pool's Roles say which role it is: an error
+    [known] = run("COG005", guest_trust, related={"pool_role": "authenticated"})
+    assert known.severity is Severity.error and "the pool's authenticated role" in known.message
     # the same trust on the guest role is right
     assert run("COG005", guest_trust, path="roles/Cognito_AppUnauth_Role.trust.json") == []
     star = trust({**AUD, "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "*"}})
@@ -226,11 +231,12 @@ def test_cog007_guest_known_from_linked_trust_policy() -> None:
 
 
 def test_cog007_sensitive_service_is_an_error_and_public_read_is_fine() -> None:
-    [f] = run(
-        "COG007",
-        guest([{"Effect": "Allow", "Action": "cognito-identity:ListIdentities", "Resource": "*"}]),
-    )
+    doc = guest([{"Effect": "Allow", "Action": "cognito-identity:ListIdentities", "Resource": "*"}])
+    [f] = run("COG007", doc, related={"pool_role": "unauthenticated"})
     assert f.severity is Severity.error
+    # the same policy known only by its Id ("...Unauth_Role"): a guess, info
+    [guessed] = run("COG007", doc)
+    assert guessed.severity is Severity.info and "a guess from the name" in guessed.message
     assert (
         run(
             "COG007",

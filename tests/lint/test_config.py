@@ -11,6 +11,7 @@ import pytest
 from policy_eval.errors import InputError
 from policy_eval.lint.config import discover_config, load_config, parse_config
 from policy_eval.lint.runner import Linter
+from policy_eval.lint.supersede import covered_codes
 from tests.lint.conftest import policy, write_json
 
 WILD = policy({"Effect": "Allow", "Action": "s3:*", "Resource": "*"})
@@ -40,8 +41,8 @@ def test_policy_eval_toml_wins_and_per_path_ignores(tmp_path: Path, run_cli) -> 
     cfg = discover_config(legacy)
     assert cfg is not None and cfg.path and cfg.path.endswith(".policy-eval.toml")
     linter = Linter(cfg)
-    legacy_codes = {f.code for f in linter.lint_paths([legacy]).findings}
-    fresh_codes = {f.code for f in linter.lint_paths([fresh]).findings}
+    legacy_codes = {c for f in linter.lint_paths([legacy]).findings for c in covered_codes(f)}
+    fresh_codes = {c for f in linter.lint_paths([fresh]).findings for c in covered_codes(f)}
     assert "ACT006" in fresh_codes and "ACT006" not in legacy_codes
     dup = policy({"Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObject"],
                   "Resource": "arn:aws:s3:::b/*"})

@@ -18,6 +18,12 @@ pytestmark = pytest.mark.skipif(shutil.which("pre-commit") is None or shutil.whi
                                 reason="pre-commit (test extra) or git not installed")
 
 
+@pytest.fixture(scope="module")
+def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One pre-commit cache for the module: the hook's virtualenv is built once."""
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
 def _git(cwd: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
 
@@ -33,7 +39,7 @@ def test_hook_definition() -> None:
     assert hook.get("pass_filenames", True) is True
 
 
-def test_pre_commit_try_repo(tmp_path: Path) -> None:
+def test_pre_commit_try_repo(tmp_path: Path, pre_commit_home: Path) -> None:
     sample = tmp_path / "sample"
     sample.mkdir()
     good = policy({"Effect": "Allow", "Action": "s3:GetObject",
@@ -54,7 +60,7 @@ def test_pre_commit_try_repo(tmp_path: Path) -> None:
     shutil.copy(iac / "notes-app.yaml", sample / "infra" / "stack.yaml")
     _git(sample, "init", "-q")
     _git(sample, "add", ".")
-    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "PRE_COMMIT_COLOR": "never",
+    env = {**os.environ, "PRE_COMMIT_HOME": str(pre_commit_home), "PRE_COMMIT_COLOR": "never",
            "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
     env.pop("PYTHONPATH", None)
@@ -86,3 +92,43 @@ def test_pre_commit_try_repo(tmp_path: Path) -> None:
     sound = try_repo("infra/stack.yaml")
     assert sound.returncode == 0, sound.stdout + sound.stderr
     assert json.loads((sample / "iam" / "bad.json").read_text()) == bad   # never modified
+
+
+def test_pre_commit_skips_jsonc_and_editor_files_and_blocks_a_weak_policy(
+        tmp_path: Path, pre_commit_home: Path) -> None:
+    """A fresh repository with a ``tsconfig.json`` with comments (JSONC) and VS Code
+    settings: the hook passes on every file; adding a weak policy blocks the commit."""
+    sample = tmp_path / "sample"
+    (sample / ".vscode").mkdir(parents=True)
+    (sample / "tsconfig.json").write_text(
+        '{\n  // TypeScript settings (JSONC: comments and trailing commas)\n'
+        '  "compilerOptions": {"strict": true, "target": "es2022",},\n}\n', "utf-8")
+    (sample / ".vscode" / "settings.json").write_text(
+        '{\n  /* editor */\n  "editor.formatOnSave": true,\n}\n', "utf-8")
+    (sample / ".devcontainer.json").write_text(
+        '{\n  // JSON5-style\n  name: "app",\n  image: "python:3.11",\n}\n', "utf-8")
+    (sample / "iam").mkdir()
+    good = policy({"Effect": "Allow", "Action": "s3:GetObject",
+                   "Resource": "arn:aws:s3:::example-bucket/*"})
+    (sample / "iam" / "reader.json").write_text(json.dumps(good, indent=2), "utf-8")
+    _git(sample, "init", "-q")
+    _git(sample, "add", ".")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(pre_commit_home), "PRE_COMMIT_COLOR": "never"}
+    env.pop("PYTHONPATH", None)
+
+    def try_repo() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["pre-commit", "try-repo", str(REPO), "policy-eval",
+                               "--all-files"], cwd=sample, env=env, capture_output=True,
+                              text=True, timeout=900)
+
+    passing = try_repo()
+    out = passing.stdout + passing.stderr
+    assert passing.returncode == 0, out
+    assert "SYN001" not in out and "Traceback" not in out
+    weak = policy({"Effect": "Allow", "Action": "dynamodb:*", "Resource": "*"})
+    (sample / "iam" / "app-role.json").write_text(json.dumps(weak, indent=2), "utf-8")
+    _git(sample, "add", ".")
+    failing = try_repo()
+    out = failing.stdout + failing.stderr
+    assert failing.returncode == 1, out
+    assert "iam/app-role.json" in out and "tsconfig.json" not in out

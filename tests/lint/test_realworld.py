@@ -8,10 +8,12 @@ info, and that nothing crashes — the policies, the CloudFormation templates an
 configuration included.
 
 Role context: the README's "Kind" column says which role each identity policy belongs to
-("identity policy (auth role)", "(guest role)"). Policies of the same folder and role are
-linked as one role's permission policies (``Target.related["role"]``), as the linter
-does for a pool file or role bundle; that is how the livestream project's whole-bucket
-read policy is seen next to the per-identity policies it defeats.
+("identity policy (auth role)", "(guest role)"), as the source template's identity pool
+does. Policies of the same folder and role are linked as one role's permission policies
+(``Target.related["role"]``) and given the pool's role slot (``related["pool_role"]``), as
+the linter does for a pool file or role bundle; that is how the livestream project's
+whole-bucket read policy is seen next to the per-identity policies it defeats. (Linted
+alone, a file's name is only a guess at its role: such findings are info.)
 """
 
 from __future__ import annotations
@@ -29,8 +31,9 @@ from policy_eval.lint.rule import Finding, Rule, Severity, Target, registered_ru
 from policy_eval.lint.rules import cognito, security  # noqa: F401 - registers the rules
 from policy_eval.lint.rules._probe import IDENTITY_A, IDENTITY_B
 from policy_eval.lint.runner import INTERNAL_ERROR_CODE, Linter
+from tests.conftest import SHARED
 
-REALWORLD = Path(__file__).resolve().parents[2] / ".." / "shared" / "realworld"
+REALWORLD = SHARED / "realworld"
 
 pytestmark = pytest.mark.skipif(
     not (REALWORLD / "README.md").is_file(), reason="../shared/realworld is not present"
@@ -83,10 +86,13 @@ def _linked_targets() -> dict[str, Target]:
         role = _role_of(kind)
         if role is not None and targets[name].kind == "identity":
             roles.setdefault((name.split("/")[0], role), []).append(name)
-    for members in roles.values():
+    slots = {"auth": "authenticated", "guest": "unauthenticated", "admin": "mapped"}
+    for (_, role), members in roles.items():
         info: dict[str, Any] = {"trust": None, "permissions": [targets[n] for n in members]}
         for n in members:
             targets[n].related["role"] = info
+            # which of the pool's roles it is (the source template's pool says so)
+            targets[n].related["pool_role"] = slots[role]
     return targets
 
 
@@ -184,3 +190,52 @@ def test_templates_and_pool_configuration_as_pool_targets(name: str) -> None:
         ]
     for f in findings:
         assert f.location.line is not None
+
+
+@pytest.fixture(scope="module")
+def checked() -> dict[str, list[Finding]]:
+    """``policy-eval check ../shared/realworld`` as a user runs it: every rule, each file
+    with only what its folder says (no README role context), one finding per problem."""
+    result = Linter().lint_paths([str(REALWORLD)])
+    out: dict[str, list[Finding]] = {}
+    root = REALWORLD.resolve()
+    for f in result.findings:
+        name = Path(f.location.path or "").resolve().relative_to(root).as_posix()
+        out.setdefault(name, []).append(f)
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(n for n, (_, v) in JUDGED.items() if v == "weak"))
+def test_check_flags_every_weak_document(checked: dict[str, list[Finding]], name: str) -> None:
+    assert [f for f in checked.get(name, []) if f.severity.rank >= Severity.warning.rank], name
+
+
+@pytest.mark.parametrize("name", sorted(n for n, (_, v) in JUDGED.items() if v != "weak"))
+def test_check_is_quiet_on_clean_and_by_design_documents(checked: dict[str, list[Finding]],
+                                                         name: str) -> None:
+    loud = [f"{f.code}: {f.message}" for f in checked.get(name, [])
+            if f.severity.rank > Severity.info.rank]
+    assert loud == [], name
+
+
+def test_check_precision_on_the_corpus(checked: dict[str, list[Finding]]) -> None:
+    every = [f for found in checked.values() for f in found]
+    # public Cognito client calls are not credentials exposure
+    assert not [f for f in every if f.code == "SEC005"]
+    # one problem, one finding: no statement carries two findings of the folded rules
+    places = [(f.location.path, f.location.pointer) for f in every
+              if f.code in ("SEC006", "SEC007", "RES004", "PRN003", "SEC008")]
+    assert len(places) == len(set(places))
+    # the whole-bucket read is caught alone, next to the per-identity policy it defeats
+    [listing] = checked["amplify-livestream/s3-auth-read-whole-bucket.json"]
+    assert listing.code == "COG013" and "s3-auth-private.json" in listing.message
+    # the guest tracker policy: known only by its file name, so the location read is info
+    tracker = "amazon-location-samples/unauth-role-location-policy.json"
+    location = {f.code: f for f in checked[tracker]}
+    assert location["COG021"].severity is Severity.info and "a guess" in location["COG021"].message
+
+
+def test_guest_location_read_with_role_context(results: dict[str, list[Finding]]) -> None:
+    found = {f.code: f for f in results["amazon-location-samples/unauth-role-location-policy.json"]}
+    assert found["COG021"].severity is Severity.warning
+    assert "geo:GetDevicePositionHistory" in found["COG021"].message

@@ -24,6 +24,17 @@ PERMISSION_KINDS = ("identity", "boundary", "session", "scp", "rcp", "resource")
 IDENTITY_KINDS = ("identity", "boundary", "session")
 PRINCIPAL_KINDS = ("resource", "trust", "rcp")
 
+#: The engine-proved rules that report what an over-broad statement grants, strongest
+#: first: a text-level finding on the same statement (``s3:*``, ``Resource: "*"``) is folded
+#: into the first of them that reports it (``Rule.superseded_by``, :mod:`..supersede`).
+BROAD_GRANT_RULES = ("SEC002", "COG009", "COG007", "SEC001", "SEC007", "SEC005", "SEC006",
+                     "SEC008")
+
+
+def stronger_than(code: str) -> tuple[str, ...]:
+    """The codes of :data:`BROAD_GRANT_RULES` listed before ``code``."""
+    return BROAD_GRANT_RULES[:BROAD_GRANT_RULES.index(code)]
+
 
 class ParseErrorRule(Rule):
     """Reports the grammar/input errors with one of ``error_codes`` as findings."""

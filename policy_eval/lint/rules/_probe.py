@@ -399,6 +399,11 @@ class RoleFacts:
     cognito: bool = False                  # the role is used through an identity pool
     role_class: str | None = None          # "guest" | "authenticated" | "both" | None
     reason: str = ""                       # how role_class was found
+    #: role_class comes only from a role, policy or file name (a guess: findings that rest
+    #: on it are info, never warnings or errors)
+    guessed: bool = False
+    #: the role is taken for an identity-pool role only because of such a name
+    cognito_guessed: bool = False
     trust: TrustFacts | None = None
     permissions: list[Target] = field(default_factory=list)   # the role's other policies
     pool: Any = None
@@ -409,6 +414,14 @@ class RoleFacts:
     def guest(self) -> bool:
         """Do guests (unauthenticated identities) get this role?"""
         return self.role_class in ("guest", "both")
+
+    @property
+    def basis(self) -> str:
+        """How the role class is known, for a finding's message."""
+        if self.guessed:
+            return (f"a guess from {self.reason}; lint the policy with its pool file, role "
+                    "bundle or template to be sure")
+        return f"known from {self.reason}"
 
     def caller_context(self) -> dict[str, Any]:
         """The context of a request made with this role: a Cognito session (a guest's on a
@@ -603,8 +616,9 @@ def role_facts(target: Target) -> RoleFacts:
                               facts.role_arn, target.policy.id if target.policy else None,
                               target.path)
         if cls is not None:
-            facts.role_class, facts.reason = cls, why
-            facts.cognito = facts.cognito or cls == "guest"
+            facts.role_class, facts.reason, facts.guessed = cls, why, True
+            if not facts.cognito and cls == "guest":
+                facts.cognito = facts.cognito_guessed = True
     return facts
 
 

@@ -13,6 +13,7 @@ from ...catalog import get_catalog
 from ...document.model import Policy, Statement
 from ..rule import Finding, Severity, Target, register
 from ._base import (
+    BROAD_GRANT_RULES,
     PERMISSION_KINDS,
     StatementRule,
     did_you_mean,
@@ -238,6 +239,7 @@ class AllActions(StatementRule):
     summary = 'Allow with "Action": "*"'
     severity = Severity.warning
     security_severity = 8.0
+    superseded_by = BROAD_GRANT_RULES
     kinds = PERMISSION_KINDS
 
     def check_statement(self, target: Target, policy: Policy,
@@ -312,6 +314,10 @@ class ServiceWildcard(StatementRule):
     on ``"Resource": "*"`` (or a pattern as broad), informational when the resources are
     named (the grant then stops at those resources).
 
+    When an engine-proved rule (``SEC002``, ``COG009``, ``COG007``, ``SEC001``, ``SEC007``,
+    ``SEC005``, ``SEC006``, ``SEC008``) reports the same statement, this finding is folded
+    into it (``superseded_by``): one problem, one finding.
+
     Why is this bad?
     ----------------
     It grants every current and future action of the service, including deletion and
@@ -338,6 +344,7 @@ class ServiceWildcard(StatementRule):
     summary = "Allow of every action of a service (s3:*)"
     severity = Severity.warning
     security_severity = 5.5
+    superseded_by = BROAD_GRANT_RULES
     kinds = ("identity", "boundary", "session", "resource")
 
     def check_statement(self, target: Target, policy: Policy,

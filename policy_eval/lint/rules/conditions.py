@@ -5,6 +5,7 @@ reference, value syntax, set operators, and patterns known to be wrong (spec §4
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 from collections.abc import Iterator
@@ -65,6 +66,63 @@ def _is_null_form(name: str) -> bool:
     if base.endswith("ifexists"):
         base = base[: -len("ifexists")]
     return base == "null"
+
+
+#: Special-purpose ranges no request reaches AWS from (IANA IPv4/IPv6 special-purpose
+#: address registries): (network, what it is, why it is never a request's public source).
+_NON_PUBLIC_RANGES: tuple[tuple[str, str, str], ...] = (
+    ("10.0.0.0/8", "a private range (RFC 1918)", "private addresses are translated (NAT) "
+     "before a request reaches AWS"),
+    ("172.16.0.0/12", "a private range (RFC 1918)", "private addresses are translated (NAT) "
+     "before a request reaches AWS"),
+    ("192.168.0.0/16", "a private range (RFC 1918)", "private addresses are translated (NAT) "
+     "before a request reaches AWS"),
+    ("100.64.0.0/10", "the shared address space for carrier-grade NAT (RFC 6598)",
+     "the carrier translates it to a public address before a request reaches AWS"),
+    ("127.0.0.0/8", "the loopback range (RFC 1122)", "loopback traffic never leaves the host"),
+    ("169.254.0.0/16", "a link-local range (RFC 3927)",
+     "link-local traffic never leaves its network link"),
+    ("192.0.2.0/24", "a documentation range (RFC 5737, TEST-NET-1)",
+     "documentation ranges are reserved for examples and never routed on the internet"),
+    ("198.51.100.0/24", "a documentation range (RFC 5737, TEST-NET-2)",
+     "documentation ranges are reserved for examples and never routed on the internet"),
+    ("203.0.113.0/24", "a documentation range (RFC 5737, TEST-NET-3)",
+     "documentation ranges are reserved for examples and never routed on the internet"),
+    ("198.18.0.0/15", "the benchmarking range (RFC 2544)",
+     "it is reserved for lab tests and never routed on the internet"),
+    ("192.0.0.0/24", "the IETF protocol assignments range (RFC 6890)",
+     "it is not routed on the internet"),
+    ("0.0.0.0/8", "the 'this network' range (RFC 1122)", "it is never a source on the internet"),
+    ("240.0.0.0/4", "the reserved range (RFC 1112)", "it is not routed on the internet"),
+    ("224.0.0.0/4", "a multicast range (RFC 5771)", "a multicast address is never a source"),
+    ("::1/128", "the IPv6 loopback address (RFC 4291)", "loopback traffic never leaves the host"),
+    ("fe80::/10", "an IPv6 link-local range (RFC 4291)",
+     "link-local traffic never leaves its network link"),
+    ("fc00::/7", "an IPv6 unique-local range (RFC 4193)",
+     "unique-local addresses are not routed on the internet"),
+    ("2001:db8::/32", "the IPv6 documentation range (RFC 3849)",
+     "documentation ranges are reserved for examples and never routed on the internet"),
+    ("ff00::/8", "an IPv6 multicast range (RFC 4291)", "a multicast address is never a source"),
+)
+
+
+@lru_cache(maxsize=1)
+def _non_public_networks() -> tuple[tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, str,
+                                          str], ...]:
+    return tuple((ipaddress.ip_network(n), what, why) for n, what, why in _NON_PUBLIC_RANGES)
+
+
+def non_public_range(net: ipaddress.IPv4Network | ipaddress.IPv6Network) -> \
+        tuple[str, str] | None:
+    """(what the range is, why it never holds a request's public address) when ``net``
+    lies wholly inside a special-purpose range, else ``None`` (public, or wider than any
+    of them, e.g. ``0.0.0.0/0``)."""
+    if net.prefixlen == 0:
+        return None
+    for special, what, why in _non_public_networks():
+        if net.version == special.version and net.subnet_of(special):  # type: ignore[arg-type]
+            return what, why
+    return None
 
 
 @register
@@ -668,14 +726,24 @@ class MultivaluedKeyWithoutSetOperator(ClauseRule):
 class PrivateIpInSourceIp(ClauseRule):
     """What it does
     ------------
-    Reports private, loopback or link-local ranges (10.0.0.0/8, 172.16.0.0/12,
-    192.168.0.0/16, 127.0.0.0/8, fc00::/7 ...) in ``aws:SourceIp``.
+    Reports ranges in ``aws:SourceIp`` that no request from the internet can come from, and
+    says which kind each one is (the IANA special-purpose registry): private (RFC 1918,
+    ``10.0.0.0/8``, ``172.16.0.0/12``, ``192.168.0.0/16``), shared address space / carrier-grade
+    NAT (RFC 6598, ``100.64.0.0/10``), loopback (``127.0.0.0/8``, ``::1``), link-local
+    (``169.254.0.0/16``, ``fe80::/10``), documentation (RFC 5737 ``192.0.2.0/24``,
+    ``198.51.100.0/24``, ``203.0.113.0/24``; RFC 3849 ``2001:db8::/32``), benchmarking (RFC 2544
+    ``198.18.0.0/15``), unique-local IPv6 (RFC 4193, ``fc00::/7``), "this network"
+    (``0.0.0.0/8``), reserved (``240.0.0.0/4``) and multicast.
 
     Why is this bad?
     ----------------
     ``aws:SourceIp`` holds the public address a request came from; requests through a VPC
-    endpoint carry no public address. A private range never matches (an Allow grants
-    nothing, a ``NotIpAddress`` Deny blocks everything from the VPC). Use
+    endpoint carry no public address. None of these ranges is ever the public source
+    address of a request: private and CGNAT addresses are translated before they reach
+    AWS, loopback and link-local never leave the host or link, documentation and
+    benchmarking ranges are never routed, multicast is never a source. So the condition
+    never matches (an Allow grants nothing, a ``NotIpAddress`` Deny blocks everything from
+    the VPC). A documentation range is usually a placeholder copied from an example. Use
     ``aws:VpcSourceIp`` or ``aws:SourceVpc`` for traffic from a VPC.
 
     Example
@@ -699,7 +767,7 @@ class PrivateIpInSourceIp(ClauseRule):
 
     code = "CND010"
     name = "private-ip-in-source-ip"
-    summary = "A private IP range in aws:SourceIp (never matches)"
+    summary = "A non-public IP range (private, documentation, loopback...) in aws:SourceIp"
     severity = Severity.warning
 
     def check_clause(self, target: Target, statement: Statement,
@@ -711,11 +779,14 @@ class PrivateIpInSourceIp(ClauseRule):
             net = parse_network(value)
             if net is None:
                 continue
-            if net.is_private and net.prefixlen > 0 and not net.is_unspecified:
+            kind = non_public_range(net)
+            if kind is not None:
+                what, why = kind
                 yield self.finding_at(target, pointer,
-                                      f"{value} is a private range; aws:SourceIp only "
-                                      "holds public addresses",
-                                      fix="use aws:VpcSourceIp or aws:SourceVpc")
+                                      f"{value} is {what}: {why}, so aws:SourceIp (the public "
+                                      "address a request came from) never holds it",
+                                      fix="use aws:VpcSourceIp or aws:SourceVpc for traffic "
+                                          "from a VPC, or the real public range")
 
 
 @register

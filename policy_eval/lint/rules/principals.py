@@ -170,6 +170,10 @@ class PublicPrincipal(StatementRule):
     Reports an Allow to ``"Principal": "*"`` (or ``{"AWS": "*"}``) without any condition,
     in a resource-based policy or a role trust policy.
 
+    When ``SEC008`` runs too, it reports the same statement with the actions an outsider
+    gets (proved with the engine): this finding is folded into it, which keeps the error
+    level (``superseded_by``).
+
     Why is this bad?
     ----------------
     Everyone, including anonymous callers and every AWS account, gets the access; in a
@@ -198,6 +202,7 @@ class PublicPrincipal(StatementRule):
     summary = 'Allow to Principal "*" without a condition (public access)'
     severity = Severity.error
     security_severity = 9.0
+    superseded_by = "SEC008"
     kinds = ("resource", "trust")
     example_kind = "resource"
 

@@ -11,11 +11,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from ...catalog import get_catalog
 from ...document.model import Policy, Statement
 from ..rule import Finding, Severity, Target, register
-from ._base import PERMISSION_KINDS, StatementRule, element_values, is_allow, value_pointers
+from ._base import (
+    BROAD_GRANT_RULES,
+    PERMISSION_KINDS,
+    StatementRule,
+    element_values,
+    is_allow,
+    strip_variables,
+    value_pointers,
+)
 
 PARTITIONS = ("aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e",
               "aws-iso-f", "aws-eusc")
@@ -132,6 +141,16 @@ def _action_patterns(statement: Statement) -> list[str]:
             and ":" in a]
 
 
+def _fits(catalog: Any, arn: str, rt: Any) -> bool:
+    """Could ``arn`` (a Resource pattern) name a resource of type ``rt``? The catalog lets a
+    placeholder stand for any text; an S3 bucket name never holds a ``/`` (S3 bucket naming
+    rules), so ``arn:aws:s3:::bucket/*`` names objects, never the bucket itself."""
+    if rt.service == "s3" and rt.name == "bucket" and arn.startswith("arn:") \
+            and "/" in strip_variables(arn.split(":::", 1)[-1]):
+        return False
+    return bool(catalog.arn_matches_resource_type(arn, rt))
+
+
 @register
 class ResourceTypeMismatch(StatementRule):
     """What it does
@@ -196,7 +215,7 @@ class ResourceTypeMismatch(StatementRule):
                 if not rts:
                     continue
                 takes_resources = True
-                if any(catalog.arn_matches_resource_type(a, rt) for a in arns for rt in rts):
+                if any(_fits(catalog, a, rt) for a in arns for rt in rts):
                     fits_any = True
                     break
             if fits_any:
@@ -260,6 +279,7 @@ class ResourceEffectivelyStar(StatementRule):
     summary = 'A Resource pattern that matches every resource, like "*"'
     severity = Severity.warning
     security_severity = 5.0
+    superseded_by = BROAD_GRANT_RULES
     kinds = ("identity", "boundary", "session", "resource")
 
     def check_statement(self, target: Target, policy: Policy,
@@ -297,6 +317,10 @@ class ResourceStarOnScopableActions(StatementRule):
     ``ec2:Describe*``) are not reported: for them ``*`` is the only choice. It is a warning
     when write, tagging or permissions-management actions are among them, else info.
 
+    When an engine-proved rule (``SEC002``, ``COG009``, ``COG007``, ``SEC001``, ``SEC007``,
+    ``SEC005``, ``SEC006``, ``SEC008``) reports the same statement, this finding is folded
+    into it (``superseded_by``): one problem, one finding.
+
     Why is this bad?
     ----------------
     The grant reaches every resource of that type in the account, and in other accounts
@@ -323,6 +347,7 @@ class ResourceStarOnScopableActions(StatementRule):
     summary = 'Resource "*" on actions that can be scoped to resources'
     severity = Severity.warning
     security_severity = 4.0
+    superseded_by = BROAD_GRANT_RULES
     kinds = ("identity", "boundary", "session")
 
     def check_statement(self, target: Target, policy: Policy,
@@ -519,3 +544,93 @@ class ArnFieldNotAllowed(StatementRule):
                                           f"every {service} ARN has a {name}; {value!r} has "
                                           "none, so it matches nothing",
                                           fix=f"give the {name} (or * for any)")
+
+
+@register
+class AllowDeadUnderNotResourceDeny(StatementRule):
+    """What it does
+    ------------
+    Reports an Allow statement that a ``Deny`` with ``NotResource`` in the same document
+    makes dead: every request the Allow grants (probed with the engine, one per kind of
+    action, on the resources the Allow names) is denied by the Deny, because the Allow's
+    resources lie outside the Deny's ``NotResource`` list.
+
+    Why is this bad?
+    ----------------
+    ``Deny`` + ``NotResource`` means "deny everything except these resources". An Allow on
+    any other resource never takes effect, whatever other policy grants it: the document
+    says one thing and does another, and the author usually meant the Deny to exclude the
+    Allow's resources too (a missing entry in ``NotResource``, or a typo in a bucket name).
+
+    Example
+    -------
+    ```json
+    {"Version": "2012-10-17", "Statement": [
+      {"Effect": "Deny", "Action": "s3:*", "NotResource": "arn:aws:s3:::app-data/*"},
+      {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::app-reports/*"}]}
+    ```
+
+    Use instead
+    -----------
+    ```json
+    {"Version": "2012-10-17", "Statement": [
+      {"Effect": "Deny", "Action": "s3:*",
+       "NotResource": ["arn:aws:s3:::app-data/*", "arn:aws:s3:::app-reports/*"]},
+      {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::app-reports/*"}]}
+    ```
+    """
+
+    code = "RES008"
+    name = "allow-dead-under-notresource-deny"
+    summary = "An Allow that a Deny with NotResource in the same document makes dead"
+    severity = Severity.warning
+    kinds = ("identity", "boundary", "session")
+    partial_ok = False
+
+    def check_statement(self, target: Target, policy: Policy,
+                        statement: Statement) -> Iterator[Finding]:
+        from . import _probe as P  # the engine is needed only when a Deny has NotResource
+        if statement.effect != "Allow" or statement.resources is None or not any(
+                s.effect == "Deny" and s.not_resources is not None for s in policy.statements):
+            return
+        own = P.policy_set([P.parse_policy(P.statement_policy(policy, [statement]))])
+        full = P.statement_set(policy, statement)
+        if own is None or full is None:
+            return
+        ctx = dict(P.TYPICAL_CONTEXT)
+        values = {k: v for k, v in ctx.items() if isinstance(v, str)}
+        probed = killers = 0
+        deny: Statement | None = None
+        catalog = get_catalog()
+        for action in P.representatives(P.statement_actions(statement), 2)[:40]:
+            rts = catalog.resource_types_of_action(action)
+            for pattern in statement.resources:
+                if pattern != "*" and rts and not any(_fits(catalog, pattern, rt)
+                                                     for rt in rts):
+                    continue
+                res = P.concrete_resource(action) if pattern == "*" else \
+                    P.instantiate(pattern, values, enabled=policy.variables_enabled)
+                d_own = P.decide(own, action, res, ctx)
+                if d_own is None or not d_own.allowed:
+                    continue
+                probed += 1
+                d_full = P.decide(full, action, res, ctx)
+                if d_full is None or d_full.decision != "explicit_deny":
+                    return           # some grant of the Allow stays alive
+                by = [c.statement for c in d_full.statements
+                      if c.statement.effect == "Deny" and c.statement.not_resources is not None]
+                if not by:
+                    return           # denied by another Deny: not this rule's point
+                killers += 1
+                # the probe set re-numbers statements: name the Deny as the document does
+                deny = deny or next((s for s in policy.statements if s.effect == "Deny"
+                                     and s.not_resources == by[0].not_resources
+                                     and s.actions == by[0].actions
+                                     and s.not_actions == by[0].not_actions), by[0])
+        if probed and killers == probed and deny is not None:
+            yield self.finding_at(
+                target, statement.pointer,
+                f"{statement.label} is dead: {deny.label} denies "
+                f"{', '.join(deny.actions or ['its actions'])[:80]} on every resource outside "
+                "its NotResource list, and none of this statement's resources is in that list",
+                fix="add the Allow's resources to the Deny's NotResource, or remove the Allow")

@@ -24,7 +24,7 @@ from ...document.model import Policy, Statement
 from ...errors import PolicyEvalError
 from ..rule import Finding, Severity, Target, register
 from . import _probe as P
-from ._base import EvidenceRule
+from ._base import EvidenceRule, stronger_than
 
 __all__ = ["CredentialsExposure", "DataExfiltration", "FullAdmin", "PassRoleUnscoped",
            "PassRoleWithoutPassedToService", "PermissionsManagement", "PrivilegeEscalation",
@@ -75,11 +75,14 @@ ESCALATION_METHODS: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
 
 #: Actions that return credentials. Source: cloudsplaining 0.9.1
 #: ``shared/constants.py`` (CredentialsExposure) and parliament's community auditor
-#: ``CREDENTIALS_EXPOSURE``; names the catalogue does not know are skipped.
+#: ``CREDENTIALS_EXPOSURE``; names the catalogue does not know are skipped. Left out:
+#: ``cognito-identity:GetCredentialsForIdentity`` and ``GetOpenIdToken``, the public calls
+#: every identity-pool client makes (they need no IAM permission and take only an
+#: identity id; lint-anchors section (b)); a role that can mint tokens for *other*
+#: identities (``GetOpenIdTokenForDeveloperIdentity``) is COG009's finding.
 CREDENTIAL_ACTIONS = (
-    "chime:CreateApiKey", "codepipeline:PollForJobs", "cognito-identity:GetOpenIdToken",
-    "cognito-identity:GetOpenIdTokenForDeveloperIdentity",
-    "cognito-identity:GetCredentialsForIdentity", "connect:GetFederationToken",
+    "chime:CreateApiKey", "codepipeline:PollForJobs",
+    "cognito-identity:GetOpenIdTokenForDeveloperIdentity", "connect:GetFederationToken",
     "connect:GetFederationTokens", "ec2:GetPasswordData", "ecr:GetAuthorizationToken",
     "gamelift:RequestUploadCredentials", "iam:CreateAccessKey", "iam:CreateLoginProfile",
     "iam:CreateServiceSpecificCredential", "iam:ResetServiceSpecificCredential",
@@ -203,6 +206,39 @@ def _group_by_statement(target: Target, probe: _Probe, hits: Iterable[tuple[str,
     return out
 
 
+#: Access levels from the most to the least dangerous to hand to a stranger.
+_LEVEL_DANGER = {"Permissions management": 0, "Write": 1, "Tagging": 2, "Read": 3, "List": 4}
+
+
+def danger_rank(action: str) -> tuple[int, int, int, str]:
+    """Sort key, most dangerous first: changing who has access (putting a policy, then an
+    ACL), deleting, other permissions management, other writes, tagging, reads, lists;
+    shorter (more common) names first."""
+    name = action.split(":", 1)[-1]
+    level = P.access_level(action)
+    grants = name.startswith(("Put", "Create", "Attach", "Update", "Set", "Add", "Grant"))
+    if level == "Permissions management" and grants:
+        rank, sub = (0, 0) if "Policy" in name else (2, 0)
+    elif level == "Write" and name.startswith("Delete"):
+        rank, sub = 1, 0 if "Object" in name else 1      # data first
+    else:
+        rank, sub = 3 + _LEVEL_DANGER.get(level, 5), 0
+    return rank, sub, len(name), name
+
+
+def most_dangerous_first(actions: Iterable[str]) -> list[str]:
+    """``actions`` ordered for a message: the most dangerous of each kind first (putting a
+    policy, deleting, putting an ACL, ...: one of each in turn), then the rest in turn."""
+    tiers: dict[int, list[str]] = {}
+    for action in sorted(actions, key=danger_rank):
+        tiers.setdefault(danger_rank(action)[0], []).append(action)
+    ordered = [tiers[k] for k in sorted(tiers)]
+    out: list[str] = []
+    for i in range(max((len(t) for t in ordered), default=0)):
+        out.extend(t[i] for t in ordered if i < len(t))
+    return out
+
+
 def _shown(items: list[str], n: int = 5) -> str:
     return ", ".join(items[:n]) + (f" and {len(items) - n} more" if len(items) > n else "")
 
@@ -248,6 +284,7 @@ class PrivilegeEscalation(_SecurityRule):
     summary = "allows a known privilege-escalation method (conditions evaluated)"
     severity = Severity.error
     security_severity = 8.8
+    superseded_by = stronger_than("SEC001")
 
     def check_policy(self, target: Target, policy: Policy) -> Iterator[Finding]:
         probe = _probe_for(target)
@@ -536,6 +573,7 @@ class CredentialsExposure(_ListRule):
     summary = "actions that return credentials, on resources the policy does not name"
     severity = Severity.warning
     security_severity = 7.0
+    superseded_by = stronger_than("SEC005")
     actions = CREDENTIAL_ACTIONS
     what = "actions that return credentials"
 
@@ -576,6 +614,7 @@ class DataExfiltration(_ListRule):
     summary = "data-reading actions on resources the policy does not name"
     severity = Severity.warning
     security_severity = 6.5
+    superseded_by = stronger_than("SEC006")
     actions = DATA_ACTIONS
     what = "reading stored data"
 
@@ -618,6 +657,7 @@ class PermissionsManagement(_ListRule):
     summary = "permissions-management actions on resources the policy does not name"
     severity = Severity.warning
     security_severity = 7.5
+    superseded_by = stronger_than("SEC007")
     what = "permissions management"
 
     def wanted(self, policy: Policy) -> list[str]:
@@ -673,6 +713,53 @@ class PublicAccess(_SecurityRule):
     kinds: ClassVar[tuple[str, ...]] = ("resource", "trust")
 
     _STRANGER = "arn:aws:sts::999988887777:assumed-role/Stranger/session"
+    #: Up to this many actions a statement covers are each probed (``s3:*`` is ~200);
+    #: beyond it, a few per service and access level, and the count is an estimate.
+    _PROBE_ALL = 600
+
+    def _granted(self, ps: Any, st: Statement, kind: str
+                 ) -> tuple[list[str], list[dict[str, Any]], bool]:
+        """The statement's actions an outsider is allowed, most dangerous first, some
+        probes as evidence, and whether the list was extrapolated from representatives."""
+        actions = sorted(P.statement_actions(st), key=danger_rank)
+        estimated = len(actions) > self._PROBE_ALL
+        probed = sorted(P.representatives(actions, 2), key=danger_rank) if estimated \
+            else actions
+        # The resource is in our account (S3 ARNs carry none), the stranger in another.
+        contexts = [{**c, "aws:ResourceAccount": P.PROBE_ACCOUNT}
+                    for c in P.adversarial_contexts([st], P.TYPICAL_CONTEXT)]
+        named = [P.instantiate(r, {}) for r in (st.resources or ()) if r != "*"]
+        named = [r for r in named if r.startswith("arn:")]
+        star = st.resources is not None and "*" in st.resources
+        cat = get_catalog()
+        granted: list[str] = []
+        evidence: list[dict[str, Any]] = []
+        for action in probed:
+            rts = cat.resource_types_of_action(action)
+            fitting = [r for r in named if any(cat.arn_matches_resource_type(r, rt)
+                                               for rt in rts)]
+            if fitting:
+                res = fitting[0]
+            elif star or st.not_resources is not None or kind == "trust":
+                res = P.concrete_resource(action)
+            else:
+                continue      # no Resource of the statement fits the action: not granted
+            if kind == "trust":
+                res = P.PROBE_ROLE_ARN
+            for principal in ("anonymous", self._STRANGER):
+                d, used = P.first_allowed(ps, action, res, contexts, principal=principal)
+                if d is not None and d.allowed:
+                    granted.append(action)
+                    if len(evidence) < 2:
+                        evidence.append(P.request_evidence(action, res, used, d,
+                                                           principal=principal, keys=[],
+                                                           statement=st))
+                    break
+        if estimated and granted:
+            groups = {(a.split(":")[0].lower(), P.access_level(a)) for a in granted}
+            granted = [a for a in actions
+                       if (a.split(":")[0].lower(), P.access_level(a)) in groups]
+        return granted, evidence, estimated
 
     def check_policy(self, target: Target, policy: Policy) -> Iterator[Finding]:
         kind = "trust" if target.kind == "trust" else "resource"
@@ -689,32 +776,14 @@ class PublicAccess(_SecurityRule):
             if st.effect != "Allow" or st.principal is None or not (
                     st.principal.wildcard or "*" in st.principal.values_of("AWS")):
                 continue
-            actions = P.representatives(P.statement_actions(st), 2)[:30]
-            granted: list[str] = []
-            evidence: list[dict[str, Any]] = []
-            for action in actions:
-                resources = [P.instantiate(r, {}) for r in (st.resources or ())
-                             if r != "*"] or [P.concrete_resource(action)]
-                res = resources[0] if resources[0].startswith("arn:") else \
-                    P.concrete_resource(action)
-                if kind == "trust":
-                    res = P.PROBE_ROLE_ARN
-                # The resource is in our account (S3 ARNs carry none), the stranger in another.
-                contexts = [{**c, "aws:ResourceAccount": P.PROBE_ACCOUNT}
-                            for c in P.adversarial_contexts([st], P.TYPICAL_CONTEXT)]
-                for principal in ("anonymous", self._STRANGER):
-                    d, used = P.first_allowed(ps, action, res, contexts, principal=principal)
-                    if d is not None and d.allowed:
-                        granted.append(action)
-                        if len(evidence) < 2:
-                            evidence.append(P.request_evidence(action, res, used, d,
-                                                               principal=principal, keys=[],
-                                                               statement=st))
-                        break
+            granted, evidence, estimated = self._granted(ps, st, kind)
             if not granted:
                 continue
+            count = f"about {len(granted)}" if estimated else str(len(granted))
             what = ("anyone can assume this role" if kind == "trust" else
-                    f"anyone can call {_shown(sorted(granted), 4)}")
+                    f"anyone can call {count} action{'s' if len(granted) != 1 else ''}"
+                    + (", the most dangerous first: " if len(granted) > 1 else ": ")
+                    + _shown(most_dangerous_first(granted), 4))
             yield self.make(target, P.relative(policy, st.pointer),
                             f"{st.label} has Principal \"*\" and no condition that stops an "
                             f"outside caller: {what}", evidence={"probes": evidence},

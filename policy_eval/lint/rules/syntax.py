@@ -140,7 +140,15 @@ class UnreadableDocument(ParseErrorRule):
     UTF-8, a file over 2 MB, nesting deeper than 64 levels, a device, FIFO or socket instead
     of a regular file, a number too long to convert, YAML aliases that contain themselves
     or expand past 100,000 nodes, or a referenced policy file that does not exist (or whose
-    name holds a NUL character).
+    name holds a NUL character), or that is not a policy document at all (a scenario or
+    pool file pointing at ``../secret.env``).
+
+    A file that does not decode *and* does not look like one of the documents the linter
+    reads (no ``Statement``, ``Effect``, ``AssumeRolePolicyDocument``, pool, scenario or
+    CloudFormation keys) is not reported: it is some other file (``tsconfig.json`` with
+    comments, ``.vscode/settings.json``), skipped and listed under ``check --verbose``.
+    A file that is not a policy is never quoted: a reference to one is reported where
+    the reference is.
 
     Why is this bad?
     ----------------
@@ -170,7 +178,7 @@ class UnreadableDocument(ParseErrorRule):
                    ErrorCode.too_deep, ErrorCode.unreadable, ErrorCode.file_not_found,
                    ErrorCode.invalid_input, ErrorCode.not_a_regular_file, ErrorCode.invalid_path,
                    ErrorCode.number_too_long, ErrorCode.yaml_alias_expansion,
-                   ErrorCode.yaml_recursive_alias)
+                   ErrorCode.yaml_recursive_alias, ErrorCode.not_a_policy)
     fix_hint = "save the policy as UTF-8 JSON or YAML"
 
 

@@ -19,9 +19,10 @@ signed-in token), the pool file's ``Roles``, and — weakest — the role's or f
 
 from __future__ import annotations
 
-from .cross_document import TrustPermissionMismatch
+from .cross_document import CognitoKeysInUserPolicy, TrustPermissionMismatch
 from .guest import GuestOutsideScopeDown, GuestRoleTooBroad
 from .isolation import IsolationMadeMoot
+from .personal_data import GuestReadsPersonalData
 from .pool_admin import RoleCanAdministerPool
 from .pool_file import InvalidPoolFile
 from .pool_settings import PoolRiskySettings
@@ -43,7 +44,9 @@ from .variables import UndelimitedIdentityPath, UnknownVariable, VariablesWithou
 
 __all__ = [
     "AmrMatchesOtherClass", "AmrWithoutForAnyValue", "AttributesWithoutSelect",
-    "GuestOutsideScopeDown", "GuestRoleTooBroad", "InvalidPoolFile", "IsolationMadeMoot",
+    "CognitoKeysInUserPolicy",
+    "GuestOutsideScopeDown", "GuestReadsPersonalData", "GuestRoleTooBroad", "InvalidPoolFile",
+    "IsolationMadeMoot",
     "LeadingKeysOperator", "ListBucketWithoutIdentityPrefix", "PoolRiskySettings",
     "RoleCanAdministerPool", "TrustPermissionMismatch", "TrustWeakAud", "TrustWithoutAmr",
     "TrustWithoutAud", "TrustWrongAction", "UndelimitedIdentityPath", "UnknownVariable",

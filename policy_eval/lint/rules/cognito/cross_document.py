@@ -90,3 +90,75 @@ class TrustPermissionMismatch(_CognitoRule):
                         "present, so the statement matches nothing",
                         fix="trust cognito-identity.amazonaws.com, or use keys the trusted "
                             "principal carries")
+
+
+@register
+class CognitoKeysInUserPolicy(_CognitoRule):
+    """Cognito variable or key in a policy of an IAM user or group.
+
+    What it does
+    ------------
+    Flags a statement that uses ``${cognito-identity.amazonaws.com:...}`` variables or
+    ``cognito-identity.amazonaws.com:*`` condition keys in a policy known to belong to an
+    IAM user or group: an inline policy of ``UserDetailList`` / ``GroupDetailList`` in an
+    account export (``aws iam get-account-authorization-details``), a managed policy
+    attached only to users or groups there, or the output of ``aws iam get-user-policy`` /
+    ``get-group-policy`` saved as a file.
+
+    Why is this bad?
+    ----------------
+    The Cognito keys exist only in sessions that Cognito created for an identity-pool role.
+    A request signed with an IAM user's keys never carries them, so the variable never
+    resolves (spec 3.3): a Resource built on it matches nothing (the Allow grants nothing),
+    a ``NotResource`` entry excludes nothing, a positive condition is false and a negated
+    one true — a Deny built on it silently stops protecting. The policy was written for a
+    role and attached to the wrong principal.
+
+    Example
+    -------
+    ```json
+    {"UserName": "report-uploader", "PolicyName": "own-folder",
+     "PolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+       "Action": "s3:PutObject",
+       "Resource": "arn:aws:s3:::reports/${cognito-identity.amazonaws.com:sub}/*"}]}}
+    ```
+
+    Use instead
+    -----------
+    ```json
+    {"UserName": "report-uploader", "PolicyName": "own-folder",
+     "PolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+       "Action": "s3:PutObject", "Resource": "arn:aws:s3:::reports/${aws:username}/*"}]}}
+    ```
+    """
+
+    code = "COG022"
+    name = "cognito-keys-in-user-policy"
+    summary = "Cognito variable or key in a policy of an IAM user or group (never resolves)"
+    severity = Severity.warning
+    security_severity = 6.0
+    kinds = ("identity",)
+
+    def check_policy(self, target: Target, policy: Policy) -> Iterator[Finding]:
+        owners = target.related.get("principals")
+        if not isinstance(owners, list) or not owners:
+            return
+        if any(o.get("type") == "role" for o in owners if isinstance(o, dict)):
+            return          # also a role's policy: the keys may be present there
+        who = ", ".join(f"IAM {o.get('type')} {o.get('name')!r}" for o in owners[:3]
+                        if isinstance(o, dict))
+        for st in policy.statements:
+            if not P.statement_mentions_cognito(st):
+                continue
+            deny = st.effect == "Deny"
+            effect = ("the Deny does not do what it seems to (in Resource it denies nothing, "
+                      "in NotResource it denies everything, a negated condition on it is "
+                      "always true)" if deny else "the statement never grants what it seems to")
+            yield self.make(
+                target, _stmt_ptr(target, st),
+                f"{st.label} uses cognito-identity.amazonaws.com keys, but the policy belongs "
+                f"to {who}: requests signed with an IAM user's keys never carry them, so they "
+                f"never resolve and {effect}",
+                severity=Severity.error if deny else None,
+                fix="attach the policy to the identity-pool role, or use ${aws:username} "
+                    "for per-user paths")

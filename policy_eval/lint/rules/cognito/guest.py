@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from ....document.model import Policy
+from ....document.model import Policy, Statement
 from ....errors import PolicyEvalError
 from ...rule import Finding, Severity, Target, register
 from .. import _probe as P
@@ -34,6 +34,18 @@ class _GuestRule(_CognitoRule):
 def _guest_context(facts: P.RoleFacts) -> dict[str, Any]:
     pool = facts.trust.pool_ids[0] if facts.trust and facts.trust.pool_ids else P.PROBE_POOL_ID
     return P.cognito_context(P.IDENTITY_A, guest=True, pool_id=pool)
+
+
+def allowed_on_own(ps: Any, st: Statement, action: str, ctx: dict[str, Any],
+                   enabled: bool) -> dict[str, Any] | None:
+    """The guest request (as evidence) that the engine allows for ``action`` on one of the
+    statement's own resources, or ``None``."""
+    for res in _own_resources(st, action, ctx, enabled)[:3]:
+        d = P.decide(ps, action, res, ctx)
+        if d is not None and d.allowed:
+            return P.request_evidence(action, res, ctx, d,
+                                      keys=["cognito-identity.amazonaws.com:amr"])
+    return None
 
 
 @register
@@ -117,16 +129,10 @@ class GuestRoleTooBroad(_GuestRule):
                 if action in unscoped:
                     continue
                 own = _own_resources(st, action, ctx, policy.variables_enabled)
-                allowed = False
-                for res in own[:3]:
-                    d = P.decide(ps, action, res, ctx)
-                    if d is not None and d.allowed:
-                        allowed = True
-                        if len(evidence) < 4:
-                            evidence.append(P.request_evidence(
-                                action, res, ctx, d, keys=["cognito-identity.amazonaws.com:amr"]))
-                        break
-                if allowed:
+                allowed = allowed_on_own(ps, st, action, ctx, policy.variables_enabled)
+                if allowed is not None and len(evidence) < 4:
+                    evidence.append(allowed)
+                if allowed is not None:
                     live_writes.append(action)
                 elif not own:
                     dead_writes.append(action)    # the Resource does not fit the action
@@ -154,9 +160,10 @@ class GuestRoleTooBroad(_GuestRule):
                 continue
             yield self.make(
                 target, _stmt_ptr(target, st),
-                f"{st.label} of a guest role (known from {facts.reason}) grants "
+                f"{st.label} of a guest role ({facts.basis}) grants "
                 + "; ".join(parts) + " to anyone holding the identity pool id",
-                severity=severity, security=security, evidence={"probes": evidence},
+                severity=Severity.info if facts.guessed else severity, security=security,
+                evidence={"probes": evidence},
                 fix="give guests read-only access to explicitly named public resources")
 
 
@@ -241,13 +248,14 @@ class GuestOutsideScopeDown(_GuestRule):
                 continue
             services = sorted({a.split(":")[0] for a in cut})
             classic = facts.classic_flow is True
-            msg = (f"{st.label} of a guest role (known from {facts.reason}) grants "
+            msg = (f"{st.label} of a guest role ({facts.basis}) grants "
                    f"{', '.join(sorted(cut)[:4])}{' ...' if len(cut) > 4 else ''} "
                    f"(services: {', '.join(services)}), which the enhanced-flow guest "
                    "scope-down removes: ")
             msg += ("the pool enables the classic flow, so guests can use them" if classic else
                     "dead under the enhanced flow, live if the classic flow is ever enabled")
             yield self.make(target, _stmt_ptr(target, st), msg,
+                            severity=Severity.info if facts.guessed else None,
                             security=7.5 if classic else None, evidence={"probes": evidence},
                             fix="remove the grants guests cannot use, or move them to the "
                                 "authenticated role")

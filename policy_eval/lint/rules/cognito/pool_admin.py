@@ -104,9 +104,12 @@ class RoleCanAdministerPool(_CognitoRule):
                                                            statement=decider))
         for decider, actions, evidence in by_statement.values():
             shown = ", ".join(sorted(actions)[:5]) + (" ..." if len(actions) > 5 else "")
+            guess = (f" (an identity-pool role: {facts.basis})" if facts.cognito_guessed
+                     else "")
             yield self.make(target, _stmt_ptr(target, decider),
                             f"{decider.label} lets identities of the pool call {shown} on "
-                            "any pool: role swap, identity minting or enumeration",
+                            f"any pool: role swap, identity minting or enumeration{guess}",
+                            severity=Severity.info if facts.cognito_guessed else None,
                             evidence={"probes": evidence},
                             fix="remove cognito-identity administration actions from "
                                 "identity-pool roles; clients need none of them")

@@ -12,6 +12,7 @@ from ....document.model import Policy, Statement
 from ....document.variables import Text, Variable, template_parts
 from ...rule import Finding, Severity, Target, register
 from .. import _probe as P
+from .._siblings import sibling_policies
 from ._common import _CognitoRule, _is_per_identity, _leading_key_values, _own_resources, _stmt_ptr
 
 _S3_OBJECT = re.compile(r"^arn:[^:]+:s3:::([^/]+)/(.*)$")
@@ -21,9 +22,13 @@ _S3_BUCKET = re.compile(r"^arn:[^:]+:s3:::([^/*?]+)$")
 def _per_identity_buckets(targets: Iterable[Target]) -> dict[str, str]:
     """Buckets holding per-identity data in the role's policies -> the key prefix above the
     per-identity segment (``private/``)."""
+    return _buckets_of(t.policy for t in targets)
+
+
+def _buckets_of(policies: Iterable[Policy | None]) -> dict[str, str]:
+    """:func:`_per_identity_buckets` of parsed policies."""
     out: dict[str, str] = {}
-    for t in targets:
-        pol = t.policy
+    for pol in policies:
         if pol is None or not pol.variables_enabled:
             continue
         for st in pol.statements:
@@ -68,7 +73,8 @@ class ListBucketWithoutIdentityPrefix(_CognitoRule):
     What it does
     ------------
     Finds buckets whose keys are per identity (``.../${cognito-identity.amazonaws.com:sub}/...``
-    in this policy or the role's other policies) and probes ``s3:ListBucket`` on them with
+    in this policy, the role's other policies, or another policy document in the same
+    folder, as Amplify projects keep them) and probes ``s3:ListBucket`` on them with
     the engine, as identity A: without a prefix, and with the folder that holds every
     identity's folder (``private/`` with delimiter ``/``). Either one allowed is reported.
 
@@ -108,6 +114,15 @@ class ListBucketWithoutIdentityPrefix(_CognitoRule):
 
     def check_policy(self, target: Target, policy: Policy) -> Iterator[Finding]:
         buckets = _per_identity_buckets(P.role_policies(target))
+        beside: dict[str, str] = {}         # bucket -> the file beside that splits it
+        if not any("s3:ListBucket" in P.statement_actions(st) for st in policy.statements
+                   if st.effect == "Allow"):
+            return
+        for name, other in sibling_policies(target):
+            for bucket, prefix in _buckets_of([other]).items():
+                if bucket not in buckets:
+                    buckets[bucket] = prefix
+                    beside[bucket] = name
         if not buckets:
             return
         facts = P.role_facts(target)
@@ -127,11 +142,13 @@ class ListBucketWithoutIdentityPrefix(_CognitoRule):
                     continue
                 listed = ("the whole bucket" if "s3:prefix" not in used
                           else f"the prefix {prefix!r} (every identity's folder)")
+                where = (f" ({beside[bucket]} beside this file keeps per-identity folders "
+                         f"under {prefix!r})" if bucket in beside else "")
                 yield self.make(
                     target, _stmt_ptr(target, st),
                     f"{st.label} lets any identity list {listed} of {bucket}, which holds "
-                    "per-identity folders: every identity id leaks (guest ids are bearer "
-                    "credentials)",
+                    f"per-identity folders{where}: every identity id leaks and every "
+                    "identity's keys are listed (guest ids are bearer credentials)",
                     evidence={"probe": P.request_evidence("s3:ListBucket", res, used, d,
                                                           keys=["s3:prefix", "s3:delimiter"],
                                                           statement=st)},

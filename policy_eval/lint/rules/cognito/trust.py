@@ -323,8 +323,10 @@ class AmrMatchesOtherClass(_TrustRule):
     ------------
     Evaluates each Cognito trust statement that has an ``amr`` condition for a guest token
     and a signed-in token. Flags it when both are accepted (``*authenticated``, ``*``), or
-    when the role is known to be the authenticated role (pool ``Roles``, role or file
-    name) but accepts guests, or the reverse.
+    when the role is known to be the authenticated role (the pool's ``Roles``, the role
+    slot of a pool file) but accepts guests, or the reverse. When only a role or file
+    name suggests the role's class (``guest-trust.json``), the finding is an info that says
+    it rests on a guess: a name never makes an error.
 
     Why is this bad?
     ----------------
@@ -377,10 +379,14 @@ class AmrMatchesOtherClass(_TrustRule):
                 expected, why = "guest", "the pool's unauthenticated role"
             elif roles.get("authenticated") == role["arn"]:
                 expected, why = "authenticated", "the pool's authenticated role"
+        guessed = False
         if expected is None:
             expected, why = P.name_class(role.get("name") if isinstance(role.get("name"), str)
                                          else None, role.get("arn") if isinstance(
                                              role.get("arn"), str) else None, target.path)
+            # a name is only a guess: it may lower confidence, never raise an error
+            guessed = expected is not None
+            why = f"a guess from {why}, not from a pool or role bundle"
         for st in _cognito_allows(target):
             if not _clauses(st, "amr"):
                 continue
@@ -391,17 +397,23 @@ class AmrMatchesOtherClass(_TrustRule):
                 results[guest] = bool(d and d.allowed)
                 probes.append(probe)
             msg = None
+            severity = None
             if results[True] and results[False]:
                 msg = f"{st.label}: the amr condition accepts both guest and signed-in tokens"
             elif expected == "authenticated" and results[True]:
-                msg = (f"{st.label}: the role is the authenticated role ({why}) but its amr "
-                       "condition accepts guest (unauthenticated) tokens")
+                msg = (f"{st.label}: the role seems to be the authenticated role ({why}) but "
+                       "its amr condition accepts guest (unauthenticated) tokens")
             elif expected == "guest" and results[False]:
-                msg = (f"{st.label}: the role is the guest role ({why}) but its amr condition "
-                       "accepts signed-in tokens")
+                msg = (f"{st.label}: the role seems to be the guest role ({why}) but its amr "
+                       "condition accepts signed-in tokens")
+            if msg and guessed and not (results[True] and results[False]):
+                severity = Severity.info
+            elif msg:
+                msg = msg.replace("seems to be", "is")
             if msg:
                 ptr = P.relative(target.policy, _clauses(st, "amr")[0].pointer)
                 yield self.make(target, ptr, msg, evidence={"probes": probes},
+                                severity=severity,
                                 fix='match exactly "authenticated" or "unauthenticated"')
 
 

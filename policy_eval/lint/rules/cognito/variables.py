@@ -142,7 +142,12 @@ class UndelimitedIdentityPath(_CognitoRule):
     ``home/${aws:username}*``, ``s3:prefix`` ``private/${sub}*``). The engine proves it:
     for variable-length values (user names, principal tags) identity ``bob`` reaches
     identity ``bobby``'s objects; for the fixed-length identity id, an identity reaches
-    keys outside its folder (``private/<id>x``).
+    keys outside its folder (``private/<id>x``). In ``dynamodb:LeadingKeys`` the value is
+    a partition key, not a path: ``${aws:PrincipalTag/username}*`` lets ``bob`` reach the
+    items of ``bobby``, while ``${cognito-identity.amazonaws.com:sub}*`` is not reported,
+    because an identity id is always ``REGION:GUID`` (spec 6.1, fixed length): no other
+    identity's id starts with the caller's, so only the caller's own composite keys
+    (``<id>#orders``) match.
 
     Why is this bad?
     ----------------
@@ -194,13 +199,26 @@ class UndelimitedIdentityPath(_CognitoRule):
                     continue
                 var = bad[0]
                 fixed = var.folded in _FIXED_LENGTH
+                clause_key = (next(c for c in st.conditions if c.pointer == cptr).key
+                              if cptr else None)
+                dynamodb = (clause_key or "").lower() == "dynamodb:leadingkeys"
+                if dynamodb and fixed:
+                    # An identity id is REGION:GUID, always the same length (spec 6.1): no
+                    # other identity's id starts with the caller's, so '${sub}*' only adds
+                    # partition keys that begin with the caller's own id (composite keys
+                    # such as '<id>#orders'). Nothing another identity owns can match.
+                    continue
                 evidence = self._prove(policy, st, element, text, var, fixed,
-                                       clause_key=(next(c for c in st.conditions
-                                                        if c.pointer == cptr).key
-                                                   if cptr else None))
+                                       clause_key=clause_key)
                 ptr = (P.relative(policy, cptr) if cptr else
                        P.element_pointer(target, st, element, index))
-                if fixed:
+                if dynamodb:
+                    msg = (f"{text!r} in dynamodb:LeadingKeys: a wildcard right after "
+                           f"${{{var.key}}} (a value of varying length) matches every "
+                           "partition key that starts with the caller's value, so 'bob' "
+                           "also reads and writes the items whose partition key is 'bobby'")
+                    sev = 7.5
+                elif fixed:
                     msg = (f"{text!r}: no '/' after ${{{var.key}}} before the wildcard, so an "
                            "identity also reaches keys outside its own folder (e.g. "
                            "'<identity-id>x')")
