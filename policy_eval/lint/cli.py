@@ -26,6 +26,7 @@ class Format(str, Enum):
     text = "text"
     json = "json"
     sarif = "sarif"
+    github = "github"
 
 
 class Threshold(str, Enum):
@@ -77,7 +78,8 @@ def check_command(
     paths: Annotated[list[Path], typer.Argument(
         help="Policy, role, pool or scenario files, or folders to search.")],
     output_format: Annotated[Format, typer.Option(
-        "--format", "-f", help="text, json or sarif.")] = Format.text,
+        "--format", "-f",
+        help="text, json, sarif, or github (GitHub Actions annotations).")] = Format.text,
     select: Annotated[list[str] | None, typer.Option(
         "--select", help="Rule codes or prefixes to run (repeat or comma-separate).")] = None,
     ignore: Annotated[list[str] | None, typer.Option(
@@ -90,7 +92,16 @@ def check_command(
                          "pyproject.toml).")] = None,
     no_color: Annotated[bool, typer.Option("--no-color", help="Plain text output.")] = False,
     exclude: Annotated[list[str] | None, typer.Option(
-        "--exclude", help="Glob of paths to skip (repeatable).")] = None,
+        "--exclude", help="Glob of paths to skip, relative to the folders given "
+                          "(repeatable).")] = None,
+    baseline: Annotated[Path | None, typer.Option(
+        "--baseline", help="Report only the findings not in this baseline file.")] = None,
+    write_baseline: Annotated[Path | None, typer.Option(
+        "--write-baseline", help="Write every current finding to this baseline file "
+                                 "and exit 0.")] = None,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", min=1, help="Worker processes for many files (default: one per "
+                                    "core).")] = None,
 ) -> None:
     """Lint IAM policies, role bundles, Cognito pool files and scenarios."""
     from ..errors import PolicyEvalError
@@ -114,14 +125,29 @@ def check_command(
     linter = Linter(cfg, select=selected or None, ignore=ignored or None)
     threshold = Severity(severity.value if severity else linter.config.severity)
     try:
-        result = linter.lint_paths(paths, exclude or ())
+        result = linter.lint_paths(paths, exclude or (), jobs=jobs)
+        if write_baseline is not None:
+            from .baseline import write_baseline as write
+            write(write_baseline, result.findings, result.root)
+            typer.echo(f"wrote {len(result.findings)} findings to {write_baseline}", err=True)
+            raise typer.Exit(EXIT_OK)
+        if baseline is not None:
+            from .baseline import read_baseline, without_baselined
+            result.findings, result.baselined = without_baselined(
+                result.findings, read_baseline(baseline))
     except PolicyEvalError as exc:
-        typer.echo(printable(f"error: {exc}"), err=True)
+        typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(EXIT_INPUT) from None
     if not result.files and not result.skipped:
-        typer.echo(printable("error: no JSON or YAML files found in "
-                             + ", ".join(map(str, paths))), err=True)
+        typer.echo("error: no JSON or YAML files found in " + ", ".join(map(str, paths)),
+                   err=True)
         raise typer.Exit(EXIT_INPUT)
+    _report(result, output_format, threshold, rules, no_color)
+    raise typer.Exit(EXIT_FOUND if result.failing(threshold) else EXIT_OK)
+
+
+def _report(result: Any, output_format: Format, threshold: Any, rules: Any,
+            no_color: bool) -> None:
     if output_format is Format.json:
         from .report.json_format import to_json
         typer.echo(to_json(result, threshold))
@@ -130,10 +156,12 @@ def check_command(
 
         from .report.sarif import to_sarif
         typer.echo(json.dumps(to_sarif(result, list(rules)), indent=2))
+    elif output_format is Format.github:
+        from .report.github import to_github
+        typer.echo(to_github(result))
     else:
         from .report.text import print_report
         print_report(result, threshold, color=not no_color)
-    raise typer.Exit(EXIT_FOUND if result.failing(threshold) else EXIT_OK)
 
 
 def rules_command(

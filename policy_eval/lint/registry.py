@@ -24,6 +24,7 @@ FAMILY_MODULES = (
     "policy_eval.lint.rules.redundancy",
     "policy_eval.lint.rules.cognito",
     "policy_eval.lint.rules.security",
+    "policy_eval.lint.rules.suppressions",
 )
 
 

@@ -118,12 +118,21 @@ class Finding:
     security_severity: float | None = None
     #: Facts a rule proved (e.g. two identities and a resource both can reach).
     evidence: dict[str, Any] | None = None
+    #: What the finding is about, independent of positions (``policy_eval.lint.fingerprint``);
+    #: set by the runner.
+    subject: str | None = None
+    #: Stable identity of the finding across edits elsewhere in the file; set by the runner.
+    fingerprint: str | None = None
+    #: A mechanical fix with one right answer: the new text of the element at
+    #: ``location.pointer`` (its key when ``replace_key``), applied by ``check --fix``.
+    replacement: str | None = None
+    replace_key: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "name": self.name, "message": self.message,
                 "severity": self.severity.value, "location": self.location.to_dict(),
                 "fix": self.fix, "security_severity": self.security_severity,
-                "evidence": self.evidence}
+                "evidence": self.evidence, "fingerprint": self.fingerprint}
 
 
 class Rule:

@@ -13,7 +13,8 @@ def summary(result: LintResult, threshold: Severity) -> dict[str, Any]:
     counts = {s.value: sum(1 for f in result.findings if f.severity is s) for s in Severity}
     return {"findings": len(result.findings), "by_severity": counts,
             "failing": len(result.failing(threshold)), "threshold": threshold.value,
-            "files": len(result.files), "skipped": len(result.skipped)}
+            "files": len(result.files), "skipped": len(result.skipped),
+            "baselined": result.baselined}
 
 
 def to_json(result: LintResult, threshold: Severity) -> str:
