@@ -16,8 +16,10 @@ Library use::
 from __future__ import annotations
 
 import dataclasses
+import gc
 import traceback
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -64,6 +66,26 @@ class DefaultConfig:
     kinds: tuple[Any, ...] = ()
     path: str | None = None
     root: Path | None = None
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Run the rules with Python's cyclic garbage collector paused.
+
+    Each full collection walks every live object; the rules of a large document create
+    many short-lived ones, so collections come often and each walks a bigger heap: time
+    grew faster than the document (4,000 statements: 19.6 s with the collector, 7.6 s
+    without, on the project machine). Reference counting still frees what the rules drop;
+    the collector resumes (and catches up) when the document is done.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 @dataclass
@@ -150,8 +172,9 @@ class Linter:
         """The raw findings of ``targets``: every rule run, each finding's subject set
         (for fingerprints), and the suppressions written in the files applied."""
         found: list[Finding] = []
-        for target in targets:
-            found.extend(self.check_target(target))
+        with collector_paused():
+            for target in targets:
+                found.extend(self.check_target(target))
         sources: dict[str, SourceDocument] = {}
         for target in targets:
             if target.source.path is not None:
