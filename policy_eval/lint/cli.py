@@ -4,7 +4,8 @@
 from the configuration, else ``warning``), 1 when some are, 2 for unusable input or usage
 (a path that does not exist, a bad configuration, an unknown rule code). A file that
 cannot be parsed is a finding (SYN001-SYN003), not an exit 2: the run goes on with the
-other files. The linter never writes to the files it checks.
+other files. The linter writes to the files it checks only with ``--fix`` (``--diff``
+shows what it would write, and exits 1 when that is something).
 """
 
 from __future__ import annotations
@@ -99,6 +100,12 @@ def check_command(
     write_baseline: Annotated[Path | None, typer.Option(
         "--write-baseline", help="Write every current finding to this baseline file "
                                  "and exit 0.")] = None,
+    fix: Annotated[bool, typer.Option(
+        "--fix", help="Fix what has one right answer (missing Version, Effect case, a "
+                      "misspelt action or key), in place, then lint again.")] = False,
+    diff: Annotated[bool, typer.Option(
+        "--diff", help="Print the unified diff --fix would write; exit 1 if it would "
+                       "change something.")] = False,
     jobs: Annotated[int | None, typer.Option(
         "--jobs", "-j", min=1, help="Worker processes for many files (default: one per "
                                     "core).")] = None,
@@ -126,6 +133,18 @@ def check_command(
     threshold = Severity(severity.value if severity else linter.config.severity)
     try:
         result = linter.lint_paths(paths, exclude or (), jobs=jobs)
+        if fix or diff:
+            from .fix import plan_fixes, write_fixes
+            plan = plan_fixes(linter, result.findings, {d: Path(d) for d in result.files})
+            if diff:
+                typer.echo("".join(f.diff() for f in plan), nl=False)
+                raise typer.Exit(EXIT_FOUND if plan else EXIT_OK)
+            write_fixes(plan)
+            count = sum(len(f.fixed) for f in plan)
+            typer.echo(f"fixed {count} finding{'s' if count != 1 else ''} in {len(plan)} "
+                       f"file{'s' if len(plan) != 1 else ''}", err=True)
+            if plan:
+                result = linter.lint_paths(paths, exclude or (), jobs=jobs)
         if write_baseline is not None:
             from .baseline import write_baseline as write
             write(write_baseline, result.findings, result.root)

@@ -173,11 +173,15 @@ class Rule:
     def finding_at(self, target: Target, pointer: str, message: str, *,
                    fix: str | None = None, key: bool = False,
                    severity: Severity | None = None,
-                   evidence: dict[str, Any] | None = None) -> Finding:
-        """A finding at an absolute ``pointer`` in the file (e.g. ``Statement.pointer``)."""
+                   evidence: dict[str, Any] | None = None,
+                   replacement: str | None = None) -> Finding:
+        """A finding at an absolute ``pointer`` in the file (e.g. ``Statement.pointer``);
+        ``replacement``: the one right new text of that element (its key when ``key``),
+        which ``check --fix`` writes."""
         return Finding(self.code, self.name, message, severity or self.severity,
                        target.source.location(pointer, key=key), fix, self.security_severity,
-                       evidence)
+                       evidence, replacement=replacement,
+                       replace_key=key and replacement is not None)
 
     @classmethod
     def documentation(cls) -> str:

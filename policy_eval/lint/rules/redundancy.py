@@ -41,22 +41,34 @@ def _literal_prefix(pattern: str) -> str:
     return pattern[:cut]
 
 
+def _buckets(text: str) -> list[str]:
+    """``""`` and the prefixes of ``text`` that end at one of its first three colons
+    (``s3:``; ``arn:``, ``arn:aws:``, ``arn:aws:s3:``)."""
+    out = [""]
+    at = text.find(":")
+    while at >= 0 and len(out) < 4:
+        out.append(text[:at + 1])
+        at = text.find(":", at + 1)
+    return out
+
+
 class CoverIndex:
     """Finds the values that may cover a given value without comparing all pairs.
 
     Values are indexed by their text (duplicates) and, for wildcard patterns, by their
-    literal prefix; a pattern can only cover values that start with its literal prefix, so
-    the candidates for a value are the exact duplicates plus the patterns indexed under
-    one of its prefixes: at most ``len(value) + 1`` look-ups, then the glob test
-    (:func:`_covers`) on those few candidates.
+    literal prefix; a pattern can only cover values that start with its literal prefix.
+    Prefixes are grouped by the longest of :func:`_buckets` they hold (the service of an
+    action, the partition and service of an ARN), so a value looks up only the prefix
+    lengths that occur in its own few buckets, then the glob test (:func:`_covers`)
+    confirms the few candidates.
     """
 
     def __init__(self, fold: bool) -> None:
         self.fold = fold
         self.exact: dict[str, list[int]] = {}
         self.by_prefix: dict[str, list[int]] = {}
+        self.lengths: dict[str, set[int]] = {}
         self.values: list[str] = []
-        self._lengths: set[int] = set()
 
     def add(self, value: str) -> int:
         """Index ``value``; returns its number (the order of ``add`` calls)."""
@@ -67,19 +79,26 @@ class CoverIndex:
         if "*" in key or "?" in key:
             prefix = _literal_prefix(key)
             self.by_prefix.setdefault(prefix, []).append(number)
-            self._lengths.add(len(prefix))
+            self.lengths.setdefault(_buckets(prefix)[-1], set()).add(len(prefix))
         return number
 
     def candidates(self, value: str) -> list[int]:
         """Numbers of the indexed values that may cover ``value`` (a superset: callers
         confirm with :func:`_covers`), ascending."""
         key = value.lower() if self.fold else value
-        found = list(self.exact.get(key, ()))
+        found = self.exact.get(key, [])
+        if not self.lengths:
+            return found
+        found = list(found)
         by_prefix = self.by_prefix
-        for length in self._lengths:
-            if length <= len(key):
-                found.extend(by_prefix.get(key[:length], ()))
-        return sorted(set(found))
+        size = len(key)
+        for bucket in _buckets(key):
+            for length in self.lengths.get(bucket, ()):
+                if length <= size:
+                    hits = by_prefix.get(key[:length])
+                    if hits:
+                        found.extend(hits)
+        return sorted(set(found)) if len(found) > 1 else found
 
     def covering(self, value: str) -> list[int]:
         """Numbers of the indexed values that cover ``value``, ascending."""
