@@ -422,14 +422,16 @@ def _parliament_json_lines(stdout: str) -> tuple[Counter[str], int]:
 
 def _parliament_batch(tool: Path, folder: Path, docs: Sequence[Doc], runs: int,
                       peer_crashes: Sequence[str], log: Callable[[str], None],
-                      ) -> list[dict[str, Any]]:
+                      community: bool = True) -> list[dict[str, Any]]:
     """``parliament --directory``; when it dies with a traceback (it does on policies whose
     condition keys have a type it does not know), the run is repeated without the files
     its in-process driver crashed on, so its time covers a complete run."""
     rows: list[dict[str, Any]] = []
-    for label, extra in (("parliament --directory DIR --json", []),
-                         ("parliament --directory DIR --json --include-community-auditors",
-                          ["--include-community-auditors"])):
+    variants: list[tuple[str, list[str]]] = [("parliament --directory DIR --json", [])]
+    if community:
+        variants.append(("parliament --directory DIR --json --include-community-auditors",
+                         ["--include-community-auditors"]))
+    for label, extra in variants:
         target, removed = folder, 0
         for attempt in range(2):
             procs = [run_proc([str(tool), "--directory", str(target), "--json", *extra],
@@ -461,7 +463,7 @@ def _parliament_batch(tool: Path, folder: Path, docs: Sequence[Doc], runs: int,
 
 
 def managed_batch(docs: Sequence[Doc], runs: int, *, peers: bool = True,
-                  peer_crashes: Sequence[str] = (),
+                  peer_crashes: Sequence[str] = (), community: bool = True,
                   log: Callable[[str], None] = note) -> dict[str, Any]:
     """Lint every managed policy in one run: in process, one CLI call, parliament
     (``peer_crashes``: the managed files parliament's in-process driver raised on)."""
@@ -537,7 +539,7 @@ def managed_batch(docs: Sequence[Doc], runs: int, *, peers: bool = True,
         parl = parliament_python() if peers else None
         if parl is not None:
             out["rows"] += _parliament_batch(parl.parent / "parliament", folder, docs, runs,
-                                             peer_crashes, log)
+                                             peer_crashes, log, community)
         elif peers:
             note("parliament not installed: its managed-policy rows are skipped")
     return out
@@ -855,7 +857,7 @@ def _commit() -> str | None:
 
 def run(*, cli_runs: int = 9, repeats: int = 5, batch_runs: int = 3, peers: bool = True,
         cold: bool = True, managed: bool = True, managed_limit: int | None = None,
-        scale: bool = True, scaling_runs: int = 3,
+        scale: bool = True, scaling_runs: int = 3, community: bool = True,
         file: Path = DEFAULT_FILE, profile: bool | None = None,
         log: Callable[[str], None] = note) -> dict[str, Any]:
     """Every measurement; returns the JSON document (also what the smoke test checks)."""
@@ -871,8 +873,11 @@ def run(*, cli_runs: int = 9, repeats: int = 5, batch_runs: int = 3, peers: bool
     inproc: dict[str, Any] = {"policy_eval": in_process_policy_eval(corpora, repeats, log)}
     if peers:
         # The community auditors take ~10x longer: one timed pass after the warm-up.
-        for key, community in (("parliament", False), ("parliament_community", True)):
-            res = in_process_parliament(corpora, 1 if community else repeats, community)
+        variants = [("parliament", False)] + ([("parliament_community", True)]
+                                               if community else [])
+        for key, with_community in variants:
+            res = in_process_parliament(corpora, 1 if with_community else repeats,
+                                        with_community)
             if res is None:
                 log("parliament not installed or failed: in-process peer rows skipped")
                 break
@@ -882,7 +887,8 @@ def run(*, cli_runs: int = 9, repeats: int = 5, batch_runs: int = 3, peers: bool
     if "managed" in corpora:
         peer_crashes = [c["name"] for c in (inproc.get("parliament") or {}).get("crashes", [])]
         doc["managed"] = managed_batch(corpora["managed"], batch_runs, peers=peers,
-                                       peer_crashes=peer_crashes, log=log)
+                                       peer_crashes=peer_crashes, community=community,
+                                       log=log)
     if scale:
         doc["scaling"] = scaling(scaling_runs, log=log)
     doc["targets"] = check_targets(doc)
@@ -907,6 +913,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--no-cold", action="store_true")
     ap.add_argument("--no-managed", action="store_true")
     ap.add_argument("--no-scaling", action="store_true")
+    ap.add_argument("--no-community", action="store_true",
+                    help="parliament without its community auditors only (they take ~10x)")
     ap.add_argument("--scaling-runs", type=int, default=3)
     ap.add_argument("--managed-limit", type=int, default=None)
     ap.add_argument("--profile", action="store_true",
@@ -923,6 +931,7 @@ def main(argv: Sequence[str] | None = None) -> int:
               peers=not args.no_peers, cold=not args.no_cold, managed=not args.no_managed,
               managed_limit=args.managed_limit, file=args.file.resolve(),
               scale=not args.no_scaling, scaling_runs=args.scaling_runs,
+              community=not args.no_community,
               profile=True if args.profile else False if args.no_profile else None)
     print(report(doc))
     args.out.parent.mkdir(parents=True, exist_ok=True)
