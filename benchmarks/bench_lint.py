@@ -5,7 +5,7 @@
     python benchmarks/bench_lint.py --quick    # fewer repeats
     python benchmarks/bench_lint.py --profile  # + cProfile (in process) and -X importtime
 
-Three measurements (issue 4, "Speed"; parliament's own figures are in
+Three measurements of the linter's speed (parliament's own figures are in
 ``shared/spec/lint-anchors.md`` section (e)):
 
 1. **Cold CLI, one file**: ``policy-eval check FILE`` in a fresh process, next to

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import typer
 
@@ -87,16 +87,30 @@ def scenario_files(paths: list[Path]) -> list[Path]:
     return found
 
 
+PARAM_HELP = ("KEY=VALUE for the parameters of a pool template (also pseudo parameters such "
+              "as AWS::AccountId, and Fn::ImportValue names); repeatable.")
+
+
+def template_params(items: list[str] | None) -> dict[str, str]:
+    """``--param KEY=VALUE`` items as a dict (exit 2 on a malformed item)."""
+    if not items:
+        return {}
+    from .document.iac.intrinsics import parse_params
+    return guarded(lambda: parse_params(items))
+
+
 @app.command("eval")
 def eval_command(
     scenario: Path = typer.Argument(..., help="Scenario file (JSON or YAML)."),
     output_format: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f",
                                                help="text, or json (one object per line)."),
+    param: list[str] | None = typer.Option(None, "--param", help=PARAM_HELP),
 ) -> None:
     """Evaluate every request of a scenario and print each decision with its explanation."""
     from .scenario import load_scenario, run_scenario
 
-    results = guarded(lambda: run_scenario(load_scenario(scenario)))
+    params = template_params(param)
+    results = guarded(lambda: run_scenario(load_scenario(scenario, params)))
     for result in results:
         if output_format is OutputFormat.json:
             data = result.to_dict()
@@ -111,42 +125,41 @@ def eval_command(
 def test_command(
     paths: list[Path] = typer.Argument(..., help="Scenario files or folders holding them."),
     no_color: bool = typer.Option(False, "--no-color", help="Plain text output."),
+    param: list[str] | None = typer.Option(None, "--param", help=PARAM_HELP),
 ) -> None:
     """Check the expected decision of every request in the scenarios."""
     from .reporting import print_test_report
     from .scenario import ScenarioResult, load_scenario, run_scenario
 
+    params = template_params(param)
     files = guarded(lambda: scenario_files(paths))
     if not files:
         raise fail_input("no scenario files found in " + ", ".join(map(str, paths)))
     outcome: list[tuple[Path, list[ScenarioResult]]] = []
     for file in files:
         def run(f: Path = file) -> list[ScenarioResult]:
-            return run_scenario(load_scenario(f))
+            return run_scenario(load_scenario(f, params))
         outcome.append((file, guarded(run)))
     failed = print_test_report(outcome, color=not no_color)
     raise typer.Exit(EXIT_FOUND if failed else EXIT_OK)
 
 
-def _register_optional_commands() -> None:
-    """Commands that live in other modules register themselves here when present."""
-    import importlib
+def _register_commands() -> None:
+    """Add the commands that live beside their stage (``simulate``; ``check``, ``rule``,
+    ``rules``; ``matrix``, ``isolation``). Plain imports: a missing command module is an
+    import error, not a command that silently disappears."""
+    from .cognito.cli import register as register_cognito_commands
+    from .lint.cli import register as register_lint_commands
+    from .population_cli import register as register_population_commands
 
-    for module in ("policy_eval.cognito.cli", "policy_eval.lint.cli"):
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-            continue
-        register: Any = getattr(mod, "register", None)
-        if register is not None:
-            register(app)
+    register_cognito_commands(app)
+    register_lint_commands(app)
+    register_population_commands(app)
 
 
 def main() -> None:
     """Console entry point."""
-    _register_optional_commands()
+    _register_commands()
     app(prog_name="policy-eval")
 
 

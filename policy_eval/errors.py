@@ -10,6 +10,98 @@ traceback for these.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
+
+
+class ErrorCode(str, Enum):
+    """The stable codes of input errors: the one table that the loaders and the policy
+    grammar raise and that the linter's rules (``error_codes``), the scenario runner and
+    the reporters match. A member is its string (``ErrorCode.json_syntax == "json-syntax"``).
+    """
+
+    # reading a file (document/source.py)
+    file_not_found = "file-not-found"
+    unreadable = "unreadable"
+    binary_file = "binary-file"
+    invalid_utf8 = "invalid-utf8"
+    file_too_large = "file-too-large"
+    too_deep = "too-deep"
+    json_syntax = "json-syntax"
+    yaml_syntax = "yaml-syntax"
+    duplicate_key = "duplicate-key"
+    invalid_input = "invalid-input"
+    invalid_path = "invalid-path"
+    not_a_regular_file = "not-a-regular-file"
+    number_too_long = "number-too-long"
+    non_finite_number = "non-finite-number"
+    yaml_alias_expansion = "yaml-alias-expansion"
+    yaml_recursive_alias = "yaml-recursive-alias"
+    # the IAM policy grammar (document/model.py)
+    invalid_type = "invalid-type"
+    invalid_version = "invalid-version"
+    unknown_element = "unknown-element"
+    missing_statement = "missing-statement"
+    missing_effect = "missing-effect"
+    missing_action = "missing-action"
+    missing_resource = "missing-resource"
+    missing_principal = "missing-principal"
+    invalid_effect = "invalid-effect"
+    invalid_principal = "invalid-principal"
+    element_combination = "element-combination"
+    unknown_operator = "unknown-operator"
+    variable_syntax = "variable-syntax"
+    # requests (engine/request.py)
+    invalid_action = "invalid-action"
+    invalid_arn = "invalid-arn"
+    invalid_context = "invalid-context"
+    # request tables (engine/batch.py)
+    invalid_request = "invalid-request"
+    invalid_column = "invalid-column"
+    invalid_frame = "invalid-frame"
+    ragged_columns = "ragged-columns"
+    # scenarios, pools and logins (scenario/, cognito/)
+    invalid_scenario = "invalid-scenario"
+    invalid_pool = "invalid-pool"
+    invalid_pool_file = "invalid-pool-file"
+    invalid_cognito_section = "invalid-cognito-section"
+    invalid_login = "invalid-login"
+    invalid_claims = "invalid-claims"
+    invalid_option = "invalid-option"
+    invalid_scope_down = "invalid-scope-down"
+    unknown_policy = "unknown-policy"
+    unknown_provider = "unknown-provider"
+    unknown_role = "unknown-role"
+    missing_role = "missing-role"
+    # infrastructure as code (document/iac/)
+    template_error = "template-error"
+    invalid_template = "invalid-template"
+    invalid_param = "invalid-param"
+    invalid_intrinsic = "invalid-intrinsic"
+    unknown_reference = "unknown-reference"
+    circular_reference = "circular-reference"
+    sub_missing_variable = "sub-missing-variable"
+    unknown_value = "unknown-value"
+    no_pool = "no-pool"
+    invalid_export = "invalid-export"
+    missing_arn = "missing-arn"
+    no_default_version = "no-default-version"
+    hcl_syntax = "hcl-syntax"
+    undeclared_variable = "undeclared-variable"
+    undeclared_local = "undeclared-local"
+    duplicate_declaration = "duplicate-declaration"
+    unsupported_format_version = "unsupported-format-version"
+    unknown_condition = "unknown-condition"
+    # the linter's configuration (lint/config.py)
+    config_syntax = "config-syntax"
+    config_unreadable = "config-unreadable"
+    config_invalid = "config-invalid"
+    # baselines (lint/baseline.py)
+    baseline_unreadable = "baseline-unreadable"
+    baseline_invalid = "baseline-invalid"
+    baseline_unwritable = "baseline-unwritable"
+
+    def __str__(self) -> str:
+        return self.value
 
 
 def escape_pointer_token(token: str | int) -> str:
@@ -73,7 +165,7 @@ class PolicyEvalError(Exception):
 
     message: str
     location: Location = field(default_factory=Location)
-    code: str = "invalid-input"
+    code: str = ErrorCode.invalid_input
 
     def __post_init__(self) -> None:
         super().__init__(self.message)

@@ -1,5 +1,8 @@
-"""Rich output for ``policy-eval test``: a results table and the explanation of each
-mismatch."""
+"""Output of ``policy-eval test``: a results table and the explanation of each mismatch.
+
+On a terminal the table is drawn with rich (cells may be shortened with ``…`` to fit the
+width). Anywhere else — a pipe, a file, a CI log — the rows are plain aligned columns that
+keep every file name and request id whole, so a log can be searched for them."""
 
 from __future__ import annotations
 
@@ -10,6 +13,19 @@ from .document.printable import printable
 
 if TYPE_CHECKING:
     from .scenario import ScenarioResult
+
+
+COLUMNS = ("scenario", "request", "expect", "decision", "result")
+
+
+def _plain_table(rows: list[tuple[str, ...]]) -> str:
+    """The rows as aligned plain-text columns under a header, nothing shortened."""
+    widths = [max([len(name)] + [len(row[i]) for row in rows]) for i, name in enumerate(COLUMNS)]
+
+    def line(values: tuple[str, ...]) -> str:
+        return "  ".join(v.ljust(w) for v, w in zip(values, widths, strict=True)).rstrip()
+
+    return "\n".join([line(COLUMNS)] + [line(row) for row in rows])
 
 
 def print_test_report(outcome: list[tuple[Path, list[ScenarioResult]]], *,
@@ -26,10 +42,11 @@ def print_test_report(outcome: list[tuple[Path, list[ScenarioResult]]], *,
     console = Console(no_color=not color, highlight=False, soft_wrap=True,
                       force_terminal=False if not color else None)
     table = Table(title="policy-eval test", show_lines=False)
-    for column in ("scenario", "request", "expect", "decision", "result"):
+    for column in COLUMNS:
         table.add_column(column)
     passed = failed = unchecked = 0
     mismatches: list[tuple[Path, ScenarioResult]] = []
+    table_rows: list[tuple[str, ...]] = []
     for path, results in outcome:
         for result in results:
             ok = result.ok
@@ -43,9 +60,14 @@ def print_test_report(outcome: list[tuple[Path, list[ScenarioResult]]], *,
                 failed += 1
                 mark = Text("FAIL", style="red")
                 mismatches.append((path, result))
-            table.add_row(cell(path), cell(result.id), cell(result.expect or "-"),
-                          cell(result.decision), mark)
-    console.print(table)
+            row = (cell(path), cell(result.id), cell(result.expect or "-"),
+                   cell(result.decision), mark)
+            table.add_row(*row)
+            table_rows.append(tuple(c.plain for c in row))
+    if console.is_terminal:
+        console.print(table)
+    else:
+        console.print(_plain_table(table_rows), markup=False, crop=False, overflow="ignore")
     for path, result in mismatches:
         heading = Text("\nFAIL", style="bold red")
         heading.append(printable(f" {path} :: {result.id}: expected {result.expect}, got "

@@ -34,7 +34,16 @@ from typing import Any
 
 from ..document.variables import Literal, Text, template_parts
 from .models import ActionInfo, ConditionKeyInfo, ResourceTypeInfo, ResourceTypeRef
-from .wildcard import ANY, SEGMENT, STAR, Token, glob_match, globs_intersect, has_wildcard
+from .wildcard import (
+    ANY,
+    SEGMENT,
+    STAR,
+    Token,
+    glob_match,
+    glob_tokens,
+    globs_intersect,
+    has_wildcard,
+)
 
 _OWN_DATA = Path(__file__).resolve().parent / "data"
 
@@ -215,16 +224,12 @@ class _ServiceData:
         return info
 
 
-def _glob_tokens(text: str, out: list[Token]) -> None:
-    """Append the tokens of plain policy text (``*`` any run, ``?`` one character)."""
-    for ch in text:
-        if ch == "*":
-            if not out or out[-1] != STAR:
-                out.append(STAR)
-        elif ch == "?":
-            out.append(ANY)
-        else:
-            out.append(ch)
+def _append_glob(out: list[Token], text: str) -> None:
+    """Append the tokens of plain policy text; a star after a star collapses."""
+    tokens = glob_tokens(text)
+    if tokens and tokens[0] == STAR and out and out[-1] == STAR:
+        tokens = tokens[1:]
+    out.extend(tokens)
 
 
 def _policy_pattern_tokens(pattern: str) -> list[Token]:
@@ -237,7 +242,7 @@ def _policy_pattern_tokens(pattern: str) -> list[Token]:
     out: list[Token] = []
     for part in template_parts(pattern):
         if isinstance(part, Text):
-            _glob_tokens(part.value, out)
+            _append_glob(out, part.value)
         elif isinstance(part, Literal):
             out.append(part.value)
         elif not out or out[-1] != STAR:

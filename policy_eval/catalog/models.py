@@ -42,11 +42,6 @@ class ActionInfo:
         """False for actions that take no resource (the request resource is ``*``)."""
         return bool(self.resource_types)
 
-    @property
-    def action_name(self) -> str:
-        """The part after the colon, e.g. ``GetObject``."""
-        return self.name.partition(":")[2]
-
 
 @dataclass(frozen=True, slots=True)
 class ResourceTypeInfo:

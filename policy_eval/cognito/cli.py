@@ -14,11 +14,12 @@ from typing import Any
 
 import typer
 
-from ..cli import EXIT_FOUND, EXIT_OK, OutputFormat, guarded
+from ..cli import EXIT_FOUND, EXIT_OK, PARAM_HELP, OutputFormat, guarded, template_params
 from ..document.printable import printable
 from ..errors import PolicyEvalError
 
-_POOL = typer.Argument(..., help="Pool file (JSON or YAML, AWS API shapes).")
+_POOL = typer.Argument(..., help="Pool file (JSON or YAML, AWS API shapes), or a template "
+                       "holding an identity pool (CloudFormation/SAM, CDK cdk.out).")
 _LOGIN = typer.Option(..., "--login", "-l", help="Login file: {provider, claims, flow, role_arn, "
                       "identity_id} (JSON or YAML).")
 _FORMAT = typer.Option(OutputFormat.text, "--format", "-f", help="text, or json (one object).")
@@ -35,6 +36,7 @@ def register(app: typer.Typer) -> None:
         login: Path = _LOGIN,
         output_format: OutputFormat = _FORMAT,
         scope_down: str = _SCOPE_DOWN,
+        param: list[str] | None = typer.Option(None, "--param", help=PARAM_HELP),
     ) -> None:
         """Simulate a login through a Cognito identity pool and show the credentials AWS
         would issue (role, tags, session policies, request context) or its refusal."""
@@ -42,12 +44,14 @@ def register(app: typer.Typer) -> None:
         from .pool import IdentityPool
         from .scope_down import SELECTIONS
 
+        params = template_params(param)
+
         def run() -> Any:
             if scope_down not in SELECTIONS:
                 raise PolicyEvalError(f"--scope-down {scope_down!r} is not a scope-down version "
                                       f"(accepted: {', '.join(SELECTIONS)})")
             from ..document.source import load_file
-            identity_pool = IdentityPool.load(pool, scope_down=scope_down)
+            identity_pool = IdentityPool.load(pool, params=params, scope_down=scope_down)
             source = load_file(login)
             return identity_pool.simulate(source.data, locate=source.location)
 

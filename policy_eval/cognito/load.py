@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -20,11 +21,13 @@ from urllib.parse import unquote
 
 from pydantic import ValidationError
 
+from ..document.iac import raw_suffixes
+from ..document.iac.detect import may_be_template
 from ..document.locate import Locator
 from ..document.model import Policy, PolicyKind, parse_policy
 from ..document.source import SourceDocument, load_file, parse_json
 from ..document.validation import located_validation_error
-from ..errors import InputError, Location, PolicyEvalError, join_pointer
+from ..errors import ErrorCode, InputError, Location, PolicyEvalError, join_pointer
 from .model import IamRole, ManagedPolicy, PoolFile
 
 ProviderKind = Literal["userpool", "social", "oidc", "saml", "developer"]
@@ -349,7 +352,7 @@ def resolve_document(cfg: PoolConfig, doc: Any, pointer: str, kind: PolicyKind,
     try:
         src = load_file(path)
     except InputError as exc:
-        if exc.code == "file-not-found":
+        if exc.code == ErrorCode.file_not_found:
             raise InputError(f"{name}: policy file {doc!r} not found (looked for {path}); a "
                              "document is an object, a path relative to the pool file, or "
                              "URL-encoded JSON", cfg.locate(full), "file-not-found") from None
@@ -357,16 +360,41 @@ def resolve_document(cfg: PoolConfig, doc: Any, pointer: str, kind: PolicyKind,
     return parse_policy(src.data, kind=kind, source=src, name=f"{name} ({doc})")
 
 
-def load_pool_file(path: str | Path) -> PoolConfig:
-    """Read and check a pool file."""
-    source = load_file(path)
-    return load_pool_config(source.data, source=source, base_dir=Path(path).resolve().parent)
+def load_pool_document(path: str | Path, params: Mapping[str, str] | None = None) -> \
+        tuple[SourceDocument, Any]:
+    """The decoded pool of ``path``: a pool file, or a template holding an identity pool
+    (CloudFormation/SAM, a CDK ``cdk.out`` folder or manifest, or another format of the
+    :mod:`policy_eval.document.iac` registry), whose pool arrives in the same shapes,
+    located in the template (``params``: its ``--param`` values)."""
+    file = Path(path)
+    raw = file.is_dir() or file.name.lower().endswith(raw_suffixes())
+    source = None if raw else load_file(file)
+    if source is None or may_be_template(source.data):
+        from ..document.iac import pool_source
+        found = pool_source(file, params, source)
+        if found is not None:
+            return found
+    if source is None:
+        raise InputError("is a directory, expected a pool file, a template or a CDK cdk.out "
+                         "folder", Location(str(path)), "unreadable")
+    return source, source.data
+
+
+def load_pool_file(path: str | Path, params: Mapping[str, str] | None = None) -> PoolConfig:
+    """Read and check a pool file (or a template's identity pool)."""
+    source, data = load_pool_document(path, params)
+    return load_pool_config(data, source=source, base_dir=Path(path).resolve().parent)
 
 
 def pool_config_from_data(data: Any, base_dir: str | Path | None = None) -> PoolConfig:
     """Check a pool given as decoded data (a dict)."""
     # Round-trip through JSON text so policy documents are plain data like a file's.
-    text = json.dumps(data, indent=2)
+    try:
+        text = json.dumps(data, indent=2, allow_nan=False)
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise InputError(f"the pool is not plain JSON data ({exc}): give dicts, lists, "
+                         "strings, finite numbers, booleans and None, with no object inside "
+                         "itself", Location(None, None, None, ""), "invalid-pool-file") from None
     source = parse_json(text, None)
     source._locator = Locator(None)  # positions in generated text would mislead
     return load_pool_config(source.data, source=source,

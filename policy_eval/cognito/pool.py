@@ -24,7 +24,14 @@ from ..document.source import SourceDocument, load_file
 from ..document.validation import located_validation_error
 from ..errors import InputError, Location
 from .identity import LoginRefused, Refusal, SimulatedIdentity
-from .load import PoolConfig, Provider, ResolvedRole, load_pool_config, pool_config_from_data
+from .load import (
+    PoolConfig,
+    Provider,
+    ResolvedRole,
+    load_pool_config,
+    load_pool_document,
+    pool_config_from_data,
+)
 from .model import FlowName, Login
 from .roles import TokenWithoutRoles
 from .scope_down import DEFAULT_SCOPE_DOWN, SELECTIONS
@@ -68,11 +75,19 @@ class IdentityPool:
       models them as present; ``False`` leaves them out);
     * ``token_without_roles``: a Token mapping and a token without role claims gives the
       default ``authenticated`` role, or is ``ambiguous`` (spec §6.4).
+
+    Guests: each guest login without an ``identity_id`` is a new identity with its own id,
+    as each ``GetId`` creates one, so two guests can be told apart (guest-vs-guest
+    isolation). The ids are reproducible: the n-th guest of a pool gets the same id in
+    every run, derived from the pool id, ``guest_seed`` (an option, default ``""``: give
+    another seed for another series) and n. ``guests_created`` counts the guests so far;
+    set it to replay a series from any point.
     """
 
     def __init__(self, config: PoolConfig, *, scope_down: str = DEFAULT_SCOPE_DOWN,
                  guest_identity_keys: bool = True,
-                 token_without_roles: TokenWithoutRoles = "authenticated") -> None:
+                 token_without_roles: TokenWithoutRoles = "authenticated",
+                 guest_seed: str | int = "") -> None:
         if scope_down not in SELECTIONS:
             raise InputError(f"unknown guest scope-down {scope_down!r} (accepted: "
                              f"{', '.join(SELECTIONS)})", Location(None, None, None, ""),
@@ -80,7 +95,12 @@ class IdentityPool:
         if token_without_roles not in ("authenticated", "ambiguous"):
             raise InputError(f"token_without_roles must be 'authenticated' or 'ambiguous', "
                              f"found {token_without_roles!r}", Location(), "invalid-option")
+        if not isinstance(guest_seed, (str, int)) or isinstance(guest_seed, bool):
+            raise InputError(f"guest_seed must be a string or an integer, found "
+                             f"{type(guest_seed).__name__}", Location(), "invalid-option")
         self.config = config
+        self.guest_seed = str(guest_seed)
+        self.guests_created = 0
         self.scope_down = scope_down
         self.guest_identity_keys = guest_identity_keys
         self.token_without_roles: TokenWithoutRoles = token_without_roles
@@ -88,11 +108,13 @@ class IdentityPool:
     # ------------------------------------------------------------ construction
 
     @classmethod
-    def load(cls, path: str | Path, **options: Any) -> IdentityPool:
-        """Read a pool file (JSON or YAML; policy paths relative to it)."""
-        source = load_file(path)
-        config = load_pool_config(source.data, source=source,
-                                  base_dir=Path(path).resolve().parent)
+    def load(cls, path: str | Path, *, params: Mapping[str, str] | None = None,
+             **options: Any) -> IdentityPool:
+        """Read a pool file (JSON or YAML; policy paths relative to it), or the identity
+        pool of a template (CloudFormation/SAM, ``cdk.out``; ``params`` are its
+        ``--param`` values: parameters, pseudo parameters, export names)."""
+        source, data = load_pool_document(path, params)
+        config = load_pool_config(data, source=source, base_dir=Path(path).resolve().parent)
         return cls(config, **options)
 
     @classmethod
@@ -139,6 +161,14 @@ class IdentityPool:
         return f"IdentityPool({self.id!r}, name={self.name!r})"
 
     # ------------------------------------------------------------ logins
+
+    def next_guest_subject(self) -> str:
+        """What the next new guest identity's id is derived from (see the class docstring);
+        the first guest of the default series keeps the id of a lone guest."""
+        number = self.guests_created
+        self.guests_created += 1
+        return "guest" + (f"/{self.guest_seed}" if self.guest_seed else "") + (
+            f"/{number}" if number else "")
 
     def simulate(self, login: Login | Mapping[str, Any] | None = None, *,
                  issue_time: datetime | None = None, locate: Locate | None = None,

@@ -20,7 +20,6 @@ by ARN, so AWS applies whatever version is the default). ``none`` applies no sco
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -83,13 +82,3 @@ def scope_down_policies(selection: str = DEFAULT_SCOPE_DOWN) -> tuple[SessionPol
                          f"{', '.join(SELECTIONS)})", Location(None, None, None, "/scope_down"),
                          "invalid-scope-down")
     return tuple(p for version in SELECTIONS[selection] for p in _version(version))
-
-
-def describe_versions() -> dict[str, Any]:
-    """Title, date and source of every data file (for ``--help`` and the docs)."""
-    out = {}
-    for path in sorted(DATA_DIR.glob("*.json")):
-        data = json.loads(path.read_text())
-        out[data["id"]] = {"title": data["title"], "date": data["date"],
-                           "confidence": data["confidence"]}
-    return out

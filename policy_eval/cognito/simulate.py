@@ -6,11 +6,15 @@
 2. the token is checked as Cognito would: its audience is one of the configured client
    IDs, a user-pool token is an ID token from that pool;
 3. the identity ID: ``<region>:<uuid5(pool id, provider, subject)>``, stable for the same
-   provider and subject (or the ``identity_id`` the login fixes);
+   provider and subject (or the ``identity_id`` the login fixes); each guest login gets a
+   new one (GetId creates an identity), numbered by the pool (``IdentityPool.guest_seed``,
+   ``guests_created``) so that a run can be replayed;
 4. the role: chosen by Cognito in the enhanced flow (:mod:`.roles`), by the caller in the
    basic flow (spec §6.3: role mappings decide nothing there);
 5. principal tags from the provider's attribute map (spec §6.7; guests get none);
-6. the role's trust policy, evaluated by the engine for ``sts:AssumeRoleWithWebIdentity``
+6. STS's limits on session tags (count, length, characters, packed size) and, for a
+   cross-account role in the basic flow, its ``aud``+``amr`` requirement (:mod:`.sts_limits`);
+   the role's trust policy, evaluated by the engine for ``sts:AssumeRoleWithWebIdentity``
    and, when tags are set, ``sts:TagSession``, with Cognito's token keys ``aud``, ``sub``,
    ``amr`` (spec §6.5);
 7. the guest scope-down session policies, enhanced flow only (spec §6.6);
@@ -32,11 +36,12 @@ from ..engine.request import Request
 from ..errors import InputError, Location, join_pointer
 from ..policyset import PolicySet
 from .identity import Refusal, SimulatedIdentity
-from .load import DEVELOPER_LOGIN_KEY, Provider, ResolvedRole
+from .load import DEVELOPER_LOGIN_KEY, PoolConfig, Provider, ResolvedRole
 from .model import Login
 from .roles import INVALID_CONFIG, INVALID_PARAMETER, NOT_AUTHORIZED, select_role
 from .scope_down import SessionPolicy, scope_down_policies
 from .session import cognito_names, session_context, token_context
+from .sts_limits import cross_account_trust_refusal, packed_size_refusal, session_tag_refusal
 
 if TYPE_CHECKING:
     from .pool import IdentityPool
@@ -205,6 +210,9 @@ class _Run:
                 return self.refuse(NOT_AUTHORIZED, "Unauthenticated access is not supported for "
                                    "this identity pool.", "GetId")
             subject = "guest"
+            if login.identity_id is None:
+                # each GetId of a guest creates a new identity (spec 6.2)
+                subject = self.pool.next_guest_subject()
         else:
             subject = self.subject(provider)
             self.steps.append(f"{provider.kind} provider {provider.name}, subject {subject!r}")
@@ -267,7 +275,13 @@ class _Run:
         # 5. principal tags (none for guests, spec 6.7 [I])
         tags = self.principal_tags(provider) if provider is not None else {}
 
-        # 6. the trust policy
+        # 6. STS checks the session tags, then the trust policy
+        if tags:
+            sts_refusal = session_tag_refusal(tags) or packed_size_refusal(tags)
+            if sts_refusal is not None:
+                self.steps.append("STS refuses the session tags Cognito passes to "
+                                  "AssumeRoleWithWebIdentity")
+                return self.refuse(*sts_refusal, "AssumeRoleWithWebIdentity", role.arn)
         _, federated = cognito_names(pool_model.region)
         amr = self.amr(provider, subject)
         token_ctx = token_context(pool_id, self.identity_id, amr)
@@ -343,6 +357,21 @@ class _Run:
                           + (", ".join(f"{k}={v}" for k, v in tags.items()) or "none"))
         return tags
 
+    def cross_account(self, role: ResolvedRole, decision: Decision) -> Refusal | None:
+        """The basic flow into a role of another account needs both ``aud`` and ``amr``
+        conditions in the trust statement that allows it (see :mod:`.sts_limits`)."""
+        account = pool_account(self.pool.config)
+        if account is None or account == role.model.account:
+            return None
+        prefix, _ = cognito_names(self.model.region)
+        refusal = cross_account_trust_refusal((s.statement for s in decision.statements),
+                                              prefix)
+        if refusal is None:
+            return None
+        self.steps.append(f"{role.name} is in account {role.model.account}, the pool in "
+                          f"{account}: a cross-account basic-flow login")
+        return self.refuse(*refusal, "AssumeRoleWithWebIdentity", role.arn, decision)
+
     def assume(self, role: ResolvedRole, federated: str, token_ctx: dict[str, Any],
                tags: dict[str, str], basic: bool) -> Refusal | None:
         """Evaluate the trust policy for AssumeRoleWithWebIdentity (+ TagSession)."""
@@ -356,6 +385,10 @@ class _Run:
             decision = trust.evaluate(Request(action, role.arn, federated,
                                               {**token_ctx, **extra}))
             self.steps.append(f"trust policy of {role.name}: {action} -> {decision.decision}")
+            if decision.allowed and basic and action == "sts:AssumeRoleWithWebIdentity":
+                refusal = self.cross_account(role, decision)
+                if refusal is not None:
+                    return refusal
             if decision.allowed:
                 continue
             if basic:
@@ -370,6 +403,18 @@ class _Run:
                                f"assigned IAM roles for this pool. ({what})",
                                "GetCredentialsForIdentity", role.arn, decision)
         return None
+
+
+def pool_account(config: PoolConfig) -> str | None:
+    """The account the identity pool lives in, read from the IAM resources the pool names
+    (its OIDC and SAML provider ARNs, else its default roles); ``None`` when unknown."""
+    pool = config.model.IdentityPool
+    for arn in (*pool.OpenIdConnectProviderARNs, *pool.SamlProviderARNs,
+                *config.model.Roles.values()):
+        parts = arn.split(":")
+        if len(parts) > 4 and parts[4].isdigit():
+            return parts[4]
+    return None
 
 
 def simulate_login(pool: IdentityPool, login: Login, *, locate: Locate | None = None,

@@ -1,10 +1,15 @@
-"""Positions of JSON and YAML elements, keyed by JSON pointer.
+"""Positions of JSON and YAML elements, keyed by JSON pointer: the :class:`Locator`.
+
+For YAML the loader (:mod:`policy_eval.document.source`) fills a Locator from
+ruamel.yaml's marks while it reads the document.
 
 The fast path reads documents with the C ``json`` module, which keeps no positions. When
 an error or a finding has to name a line and column, a :class:`Locator` is built once per
-document (lazily) by re-reading the text with the lark JSON grammar in
-``grammars/json.lark`` (or from ruamel.yaml's marks for YAML). It maps each JSON pointer to
-the span of the value and, for object members, to the span of the key.
+document (lazily) by :func:`locate_json`: a scan of the text with one regular expression
+(C speed) that maps each JSON pointer to the span of the value and, for object members,
+to the span of the key; :func:`duplicate_key_pointers` comes from the same scan. The lark
+JSON grammar (``grammars/json.lark``) is the scanner's reference and its fallback for text
+the scanner does not take; tests/document/test_locate.py holds the two together.
 """
 
 from __future__ import annotations
@@ -13,13 +18,10 @@ import json
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..errors import Location, join_pointer
 from .grammars import lark_module, load_grammar
-
-if TYPE_CHECKING:
-    pass
 
 
 @dataclass(frozen=True)

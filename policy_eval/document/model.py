@@ -14,15 +14,20 @@ upload time but whose meaning is clear (a ``Principal`` in an identity policy, a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
-from ..errors import Location, PolicyError, join_pointer
+from ..errors import ErrorCode, Location, PolicyError, join_pointer
 from .operators import ParsedOperator, parse_operator
 from .source import SourceDocument
 from .values import condition_value_text
 from .variables import VariableSyntaxError, has_variables, parse_template
 
-PolicyKind = Literal["identity", "resource", "trust", "boundary", "session", "scp", "rcp", "any"]
+#: The kinds of IAM policy document (the one list: the engine's slots, the linter's kinds,
+#: the linter configuration's ``kinds`` overrides and scenario policy slots read it).
+ConcretePolicyKind = Literal["identity", "trust", "resource", "scp", "rcp", "boundary", "session"]
+POLICY_KINDS: tuple[ConcretePolicyKind, ...] = get_args(ConcretePolicyKind)
+#: A kind to parse a document as; ``any`` checks only what every kind shares.
+PolicyKind = ConcretePolicyKind | Literal["any"]
 
 VERSION_2012 = "2012-10-17"
 VERSION_2008 = "2008-10-17"
@@ -37,6 +42,9 @@ PRINCIPAL_TYPES = ("AWS", "Federated", "Service", "CanonicalUser")
 #: policy may leave it out when it is a role trust policy (the role is the resource,
 #: spec §1.1 [I]), so that slot accepts both; the linter checks the detected kind.
 _RESOURCE_REQUIRED = ("identity", "boundary", "session", "scp", "rcp")
+#: The error code of a statement that names neither form of an element.
+_MISSING_CODES = {"Action": ErrorCode.missing_action, "Resource": ErrorCode.missing_resource,
+                  "Principal": ErrorCode.missing_principal}
 #: Policy kinds whose statements must name a Principal or NotPrincipal.
 _PRINCIPAL_REQUIRED = ("resource", "trust")
 
@@ -117,11 +125,6 @@ class Policy:
         """Policy variables are substituted only under 2012-10-17 (spec §1.2)."""
         return self.version == VERSION_2012
 
-    @property
-    def effective_version(self) -> str:
-        """The version AWS applies: a missing Version means 2008-10-17 (spec §1.1)."""
-        return self.version or VERSION_2008
-
     def to_json(self) -> dict[str, Any]:
         """The policy as canonical IAM JSON (lists everywhere; parses back to an equal
         policy up to statement pointers)."""
@@ -201,12 +204,12 @@ def _string_list(chk: _Checker, value: Any, pointer: str, element: str) -> tuple
         for i, item in enumerate(value):
             if not isinstance(item, str):
                 chk.error(f"{element} entries must be strings, found {_type_name(item)}",
-                          join_pointer(pointer, i), "invalid-type")
+                          join_pointer(pointer, i), ErrorCode.invalid_type)
                 return None
             out.append(item)
         return tuple(out)
     chk.error(f"{element} must be a string or an array of strings, found {_type_name(value)}",
-              pointer, "invalid-type")
+              pointer, ErrorCode.invalid_type)
     return None
 
 
@@ -218,7 +221,7 @@ def _check_variables(chk: _Checker, values: tuple[str, ...], pointer: str, singl
             parse_template(text)
         except VariableSyntaxError as exc:
             where = pointer if single else join_pointer(pointer, i)
-            chk.error(f"{exc.message} in {text!r}", where, "variable-syntax",
+            chk.error(f"{exc.message} in {text!r}", where, ErrorCode.variable_syntax,
                       column_offset=exc.column - 1)
 
 
@@ -227,18 +230,19 @@ def _principal(chk: _Checker, value: Any, pointer: str, element: str) -> Princip
         return PrincipalSpec(wildcard=True)
     if isinstance(value, str):
         chk.error(f'{element} must be "*" or an object such as {{"AWS": "{value}"}}',
-                  pointer, "invalid-principal")
+                  pointer, ErrorCode.invalid_principal)
         return None
     if not isinstance(value, dict):
         chk.error(f"{element} must be \"*\" or an object, found {_type_name(value)}", pointer,
-                  "invalid-type")
+                  ErrorCode.invalid_type)
         return None
     entries: list[tuple[str, str]] = []
     for ptype, pvalue in value.items():
         ppointer = join_pointer(pointer, ptype)
         if ptype not in PRINCIPAL_TYPES:
             chk.error(f"unknown principal type {ptype!r} in {element} (expected one of "
-                      f"{', '.join(PRINCIPAL_TYPES)})", ppointer, "invalid-principal", key=True)
+                      f"{', '.join(PRINCIPAL_TYPES)})", ppointer, ErrorCode.invalid_principal,
+                      key=True)
             continue
         items = _string_list(chk, pvalue, ppointer, f"{element}.{ptype}")
         if items is not None:
@@ -250,7 +254,7 @@ def _condition_value(chk: _Checker, value: Any, pointer: str) -> str | None:
     if isinstance(value, (str, int, float)):
         return condition_value_text(value)
     chk.error(f"condition values must be strings, numbers or booleans, found {_type_name(value)}",
-              pointer, "invalid-type")
+              pointer, ErrorCode.invalid_type)
     return None
 
 
@@ -258,19 +262,19 @@ def _conditions(chk: _Checker, value: Any, pointer: str,
                 variables: bool) -> tuple[ConditionClause, ...]:
     if not isinstance(value, dict):
         chk.error(f"Condition must be an object, found {_type_name(value)}", pointer,
-                  "invalid-type")
+                  ErrorCode.invalid_type)
         return ()
     clauses: list[ConditionClause] = []
     for op_name, block in value.items():
         op_pointer = join_pointer(pointer, op_name)
         op = parse_operator(op_name)
         if op is None:
-            chk.error(f"unknown condition operator {op_name!r}", op_pointer, "unknown-operator",
-                      key=True)
+            chk.error(f"unknown condition operator {op_name!r}", op_pointer,
+                      ErrorCode.unknown_operator, key=True)
             continue
         if not isinstance(block, dict):
             chk.error(f"the block of {op_name} must be an object of condition keys, found "
-                      f"{_type_name(block)}", op_pointer, "invalid-type")
+                      f"{_type_name(block)}", op_pointer, ErrorCode.invalid_type)
             continue
         for key, raw in block.items():
             key_pointer = join_pointer(op_pointer, key)
@@ -294,7 +298,7 @@ def _statement(chk: _Checker, data: Any, index: int, pointer: str, kind: PolicyK
                variables: bool) -> Statement | None:
     if not isinstance(data, dict):
         chk.error(f"a statement must be an object, found {_type_name(data)}", pointer,
-                  "invalid-type")
+                  ErrorCode.invalid_type)
         return None
     before = len(chk.errors)
     for key in data:
@@ -304,33 +308,34 @@ def _statement(chk: _Checker, data: Any, index: int, pointer: str, kind: PolicyK
             chk.error(f"unknown statement element {key!r}"
                       + (f" (did you mean {hint!r}?)" if hint else
                          f" (expected one of {', '.join(STATEMENT_ELEMENTS)})"),
-                      join_pointer(pointer, key), "unknown-element", key=True)
+                      join_pointer(pointer, key), ErrorCode.unknown_element, key=True)
 
     def get(name: str) -> tuple[Any, str]:
         return data.get(name), join_pointer(pointer, name)
 
     sid, sid_pointer = get("Sid")
     if sid is not None and not isinstance(sid, str):
-        chk.error(f"Sid must be a string, found {_type_name(sid)}", sid_pointer, "invalid-type")
+        chk.error(f"Sid must be a string, found {_type_name(sid)}", sid_pointer,
+                  ErrorCode.invalid_type)
     effect, effect_pointer = get("Effect")
     if effect is None:
         chk.error("statement has no Effect (expected \"Allow\" or \"Deny\")", pointer,
-                  "missing-effect")
+                  ErrorCode.missing_effect)
     elif effect not in ("Allow", "Deny"):
         shown = repr(effect) if isinstance(effect, str) else f"{_type_name(effect)} {effect!r}"
         chk.error(f"Effect must be exactly \"Allow\" or \"Deny\" (case-sensitive), found {shown}",
-                  effect_pointer, "invalid-effect")
+                  effect_pointer, ErrorCode.invalid_effect)
 
     def pair(a: str, b: str, required: bool) -> tuple[tuple[str, ...] | None, ...]:
         va, pa = get(a)
         vb, pb = get(b)
         if a in data and b in data:
-            chk.error(f"a statement cannot have both {a} and {b}", pb, "element-combination",
-                      key=True)
+            chk.error(f"a statement cannot have both {a} and {b}", pb,
+                      ErrorCode.element_combination, key=True)
             return None, None
         if a not in data and b not in data:
             if required:
-                chk.error(f"statement has neither {a} nor {b}", pointer, f"missing-{a.lower()}")
+                chk.error(f"statement has neither {a} nor {b}", pointer, _MISSING_CODES[a])
             return None, None
         return (_string_list(chk, va, pa, a) if a in data else None,
                 _string_list(chk, vb, pb, b) if b in data else None)
@@ -345,7 +350,7 @@ def _statement(chk: _Checker, data: Any, index: int, pointer: str, kind: PolicyK
     principal = not_principal = None
     if "Principal" in data and "NotPrincipal" in data:
         chk.error("a statement cannot have both Principal and NotPrincipal",
-                  join_pointer(pointer, "NotPrincipal"), "element-combination", key=True)
+                  join_pointer(pointer, "NotPrincipal"), ErrorCode.element_combination, key=True)
     elif "Principal" in data:
         principal = _principal(chk, data["Principal"], join_pointer(pointer, "Principal"),
                                "Principal")
@@ -354,7 +359,7 @@ def _statement(chk: _Checker, data: Any, index: int, pointer: str, kind: PolicyK
                                    join_pointer(pointer, "NotPrincipal"), "NotPrincipal")
     elif kind in _PRINCIPAL_REQUIRED:
         chk.error(f"a {kind} policy statement needs a Principal or NotPrincipal", pointer,
-                  "missing-principal")
+                  ErrorCode.missing_principal)
     conditions: tuple[ConditionClause, ...] = ()
     if "Condition" in data:
         conditions = _conditions(chk, data["Condition"], join_pointer(pointer, "Condition"),
@@ -374,24 +379,24 @@ def check_policy(data: Any, *, kind: PolicyKind = "any", source: SourceDocument 
     chk = _Checker(source, path)
     if not isinstance(data, dict):
         chk.error(f"a policy document must be a JSON object, found {_type_name(data)}", pointer,
-                  "invalid-type")
+                  ErrorCode.invalid_type)
         return None, chk.errors
     for key in data:
         if key not in POLICY_ELEMENTS:
             chk.error(f"unknown policy element {key!r} (expected Version, Id, Statement)",
-                      join_pointer(pointer, key), "unknown-element", key=True)
+                      join_pointer(pointer, key), ErrorCode.unknown_element, key=True)
     version = data.get("Version")
     if version is not None and version not in VERSIONS:
         chk.error(f"Version must be \"2012-10-17\" or \"2008-10-17\", found {version!r}",
-                  join_pointer(pointer, "Version"), "invalid-version")
+                  join_pointer(pointer, "Version"), ErrorCode.invalid_version)
     pid = data.get("Id")
     if pid is not None and not isinstance(pid, str):
         chk.error(f"Id must be a string, found {_type_name(pid)}", join_pointer(pointer, "Id"),
-                  "invalid-type")
+                  ErrorCode.invalid_type)
     variables = version == VERSION_2012
     statements: list[Statement] = []
     if "Statement" not in data:
-        chk.error("policy has no Statement", pointer, "missing-statement")
+        chk.error("policy has no Statement", pointer, ErrorCode.missing_statement)
     else:
         raw = data["Statement"]
         spointer = join_pointer(pointer, "Statement")
@@ -401,7 +406,7 @@ def check_policy(data: Any, *, kind: PolicyKind = "any", source: SourceDocument 
             items = [(s, join_pointer(spointer, i)) for i, s in enumerate(raw)]
         else:
             chk.error(f"Statement must be an object or an array of objects, found "
-                      f"{_type_name(raw)}", spointer, "invalid-type")
+                      f"{_type_name(raw)}", spointer, ErrorCode.invalid_type)
             items = []
         for index, (item, item_pointer) in enumerate(items):
             st = _statement(chk, item, index, item_pointer, kind, variables)

@@ -2,9 +2,13 @@
 
 :func:`load_file` / :func:`load_text` return a :class:`SourceDocument`: the decoded data
 (dicts, lists, str, int, float, bool, None), the text, and a lazily built
-:class:`~policy_eval.document.locate.Locator`. Every way a file can be unusable (too big,
-binary, not UTF-8, bad syntax, duplicate keys, nested too deeply) raises an
-:class:`~policy_eval.errors.InputError` with file, line, column and JSON pointer.
+:class:`~policy_eval.document.locate.Locator`. Every way a file can be unusable (not a
+regular file, too big, binary, not UTF-8, bad syntax, duplicate keys, nested too deeply,
+``NaN``/``Infinity``, a number too long to convert, YAML aliases that contain themselves or
+expand too far) raises an :class:`~policy_eval.errors.InputError` with file, line, column
+and JSON pointer. :func:`read_bytes` is the one function that reads input files (policies,
+scenarios, pools, logins, configuration): only regular files, with a size cap enforced
+while reading.
 
 YAML is read with ruamel.yaml's round-trip loader, which never builds arbitrary objects:
 CloudFormation short tags (``!Ref x``, ``!GetAtt a.b``) become data (``{"Ref": "x"}``,
@@ -23,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, Location, PolicyEvalError, join_pointer
+from ..errors import ErrorCode, InputError, Location, PolicyEvalError, join_pointer
 from .locate import Locator, Span, duplicate_key_pointers, locate_json
 
 #: Largest file read (bytes). IAM documents are at most a few KB (managed policies 6,144
@@ -89,14 +93,14 @@ def decode_bytes(raw: bytes, path: str | None) -> str:
         line = raw.count(b"\n", 0, offset) + 1
         column = offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
         raise InputError("binary file (contains a NUL byte), not a JSON or YAML document",
-                         Location(path, line, column), "binary-file")
+                         Location(path, line, column), ErrorCode.binary_file)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise InputError(f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
-                         Location(path, line, column), "invalid-utf8") from None
+                         Location(path, line, column), ErrorCode.invalid_utf8) from None
 
 
 def _path_error(name: str, message: str, code: str) -> InputError:
@@ -118,22 +122,22 @@ def read_bytes(path: str | Path, limit: int = MAX_FILE_BYTES) -> bytes:
     try:
         fd = os.open(path, flags)
     except FileNotFoundError:
-        raise _path_error(name, "file not found", "file-not-found") from None
+        raise _path_error(name, "file not found", ErrorCode.file_not_found) from None
     except IsADirectoryError:
-        raise _path_error(name, "is a directory, expected a file", "unreadable") from None
+        raise _path_error(name, "is a directory, expected a file", ErrorCode.unreadable) from None
     except (ValueError, UnicodeError):
         # a NUL character, or a lone surrogate that no file system name can hold
         raise _path_error(name, "not a usable file name (it holds a NUL character or an "
-                          "unpaired surrogate)", "invalid-path") from None
+                          "unpaired surrogate)", ErrorCode.invalid_path) from None
     except OSError as exc:
-        raise _path_error(name, f"cannot read file: {exc.strerror}", "unreadable") from None
+        raise _path_error(name, f"cannot read file: {exc.strerror}", ErrorCode.unreadable) from None
     try:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
-            raise _path_error(name, "is a directory, expected a file", "unreadable")
+            raise _path_error(name, "is a directory, expected a file", ErrorCode.unreadable)
         if not stat.S_ISREG(mode):
             raise _path_error(name, "not a regular file (a device, FIFO or socket); "
-                              "policy-eval reads regular files only", "not-a-regular-file")
+                              "policy-eval reads regular files only", ErrorCode.not_a_regular_file)
         chunks: list[bytes] = []
         total = 0
         while total <= limit:
@@ -143,12 +147,12 @@ def read_bytes(path: str | Path, limit: int = MAX_FILE_BYTES) -> bytes:
             chunks.append(chunk)
             total += len(chunk)
     except OSError as exc:
-        raise _path_error(name, f"cannot read file: {exc.strerror}", "unreadable") from None
+        raise _path_error(name, f"cannot read file: {exc.strerror}", ErrorCode.unreadable) from None
     finally:
         os.close(fd)
     if total > limit:
         raise InputError(f"file is larger than {limit:,} bytes, the most policy-eval reads",
-                         Location(name, 1, 1), "file-too-large")
+                         Location(name, 1, 1), ErrorCode.file_too_large)
     return b"".join(chunks)
 
 
@@ -164,7 +168,7 @@ def _check_depth(doc: SourceDocument) -> None:
         value, pointer, depth = stack.pop()
         if depth > MAX_DEPTH:
             raise InputError(f"document nests deeper than {MAX_DEPTH} levels",
-                             doc.location(pointer), "too-deep")
+                             doc.location(pointer), ErrorCode.too_deep)
         if isinstance(value, dict):
             stack.extend((v, join_pointer(pointer, k), depth + 1) for k, v in value.items())
         elif isinstance(value, list):
@@ -239,7 +243,7 @@ def _long_number_error(text: str, path: str | None) -> InputError:
     line, column = _line_col_of_offset(text, offset)
     return InputError(f"a number with {length:,} digits: policy-eval reads numbers of up to "
                       f"{limit:,} digits (write a long value as a string)",
-                      Location(path, line, column), "number-too-long")
+                      Location(path, line, column), ErrorCode.number_too_long)
 
 
 def parse_json(text: str, path: str | None = None) -> SourceDocument:
@@ -251,7 +255,7 @@ def parse_json(text: str, path: str | None = None) -> SourceDocument:
                           parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise InputError(f"invalid JSON: {exc.msg}", Location(path, exc.lineno, exc.colno),
-                         "json-syntax") from None
+                         ErrorCode.json_syntax) from None
     except _DuplicateKeyError as exc:
         dups = duplicate_key_pointers(text)
         if dups:
@@ -261,18 +265,18 @@ def parse_json(text: str, path: str | None = None) -> SourceDocument:
             loc = Location(path, 1, 1)
         raise InputError(
             f"duplicate key {exc.key!r}: the IAM grammar forbids repeating a key in one "
-            "object (the value used would be ambiguous)", loc, "duplicate-key") from None
+            "object (the value used would be ambiguous)", loc, ErrorCode.duplicate_key) from None
     except _NonFiniteError as exc:
         line, column = _line_col_of_offset(text, _first_outside_strings(text, _NON_FINITE))
         raise InputError(f"invalid JSON: {exc} is not a JSON value (JSON has no NaN or "
                          "Infinity, and AWS refuses them)", Location(path, line, column),
-                         "json-syntax") from None
+                         ErrorCode.json_syntax) from None
     except ValueError:
         raise _long_number_error(text, path) from None
     except RecursionError:
         line, column = _line_col_of_offset(text, _too_deep_offset(text))
         raise InputError(f"document nests deeper than {MAX_DEPTH} levels",
-                         Location(path, line, column), "too-deep") from None
+                         Location(path, line, column), ErrorCode.too_deep) from None
     doc = SourceDocument(path, text, data, "json")
     _check_depth(doc)
     return doc
@@ -312,7 +316,7 @@ def _bounded_composer() -> Any:
                     raise AliasLimitError(
                         f"alias *{anchor} is used inside the node &{anchor} it names: the "
                         "document would contain itself", event.start_mark,
-                        "yaml-recursive-alias")
+                        ErrorCode.yaml_recursive_alias)
                 node = super().compose_node(parent, index)
                 size = self.sizes.get(anchor, 1)
                 self.aliases += 1
@@ -322,7 +326,7 @@ def _bounded_composer() -> Any:
                     raise AliasLimitError(
                         f"{self.aliases:,} aliases expand to more than {MAX_ALIAS_NODES:,} "
                         "nodes (a YAML alias bomb?); write the repeated parts out",
-                        event.start_mark, "yaml-alias-expansion")
+                        event.start_mark, ErrorCode.yaml_alias_expansion)
                 return node
             anchor = event.anchor
             before = self.expanded
@@ -357,15 +361,17 @@ def parse_yaml(text: str, path: str | None = None) -> SourceDocument:
         mark = exc.problem_mark or exc.context_mark
         problem = (exc.problem or exc.context or "syntax error").strip()
         code = getattr(exc, "code", None) or (
-            "duplicate-key" if "duplicate key" in problem else
-            "too-deep" if "maximum depth" in problem else "yaml-syntax")
-        if code == "too-deep":
+            ErrorCode.duplicate_key if "duplicate key" in problem else
+            ErrorCode.too_deep if "maximum depth" in problem else ErrorCode.yaml_syntax)
+        if code == ErrorCode.too_deep:
             problem = f"document nests deeper than {MAX_DEPTH} levels"
         loc = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
-        prefix = "" if code in ("too-deep", "yaml-alias-expansion") else "invalid YAML: "
+        prefix = ("" if code in (ErrorCode.too_deep, ErrorCode.yaml_alias_expansion)
+                  else "invalid YAML: ")
         raise InputError(f"{prefix}{problem}", loc, code) from None
     except (YAMLError, RecursionError) as exc:
-        raise InputError(f"invalid YAML: {exc}", Location(path, 1, 1), "yaml-syntax") from None
+        raise InputError(f"invalid YAML: {exc}", Location(path, 1, 1),
+                         ErrorCode.yaml_syntax) from None
     except ValueError:
         raise _long_number_error(text, path) from None
     locator = Locator(path)
@@ -373,7 +379,7 @@ def parse_yaml(text: str, path: str | None = None) -> SourceDocument:
         data = _plain_yaml(loaded, "", locator)
     except RecursionError:
         raise InputError(f"document nests deeper than {MAX_DEPTH} levels", Location(path, 1, 1),
-                         "too-deep") from None
+                         ErrorCode.too_deep) from None
     doc = SourceDocument(path, text, data, "yaml", locator)
     _check_depth(doc)
     return doc
@@ -411,7 +417,7 @@ def _plain_yaml(node: Any, pointer: str, locator: Locator) -> Any:
     if isinstance(node, float):
         if not math.isfinite(node):
             raise InputError(f"{node} is not a number AWS accepts (JSON has no NaN or Infinity)",
-                             locator.location(pointer), "non-finite-number")
+                             locator.location(pointer), ErrorCode.non_finite_number)
         return float(node)
     if isinstance(node, str):
         return str(node)

@@ -17,7 +17,7 @@ from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import InputError, Location, join_pointer
+from ..errors import ErrorCode, InputError, Location, join_pointer
 
 Locate = Callable[[str], Location]
 
@@ -75,7 +75,7 @@ def located_validation_error(exc: ValidationError, model: type[BaseModel], data:
                              code: str | None = None) -> InputError:
     """The first error of ``exc`` as an :class:`InputError` at its place in the file:
     ``invalid <what>: <message>`` with code ``code`` (default ``invalid-<what>``)."""
-    code = code or "invalid-" + what.replace(" ", "-")
+    code = code or ErrorCode("invalid-" + what.replace(" ", "-"))   # one of the table's
     err = exc.errors()[0]
     node: Any = data
     annotation: Any = model

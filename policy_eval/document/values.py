@@ -73,10 +73,13 @@ IpAddressValue = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 def condition_value_text(value: Any) -> str:
     """A JSON condition value as the text AWS compares: strings as they are, numbers in
-    their decimal spelling, booleans as ``true``/``false`` (spec §4.5 [D iam-grammar]:
+    their plain decimal spelling, booleans as ``true``/``false`` (spec §4.5 [D iam-grammar]:
     values may be strings, numbers or booleans; they are stringified)."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float):
+        # plain decimal notation: 1e3 in JSON reads as 1000.0, never "1e+16" or "1e-05"
+        return format(Decimal(repr(value)), "f")
     return str(value)
 
 

@@ -109,19 +109,19 @@ class Request:
                  context: Mapping[str, Any] | None = None) -> None:
         self.action = check_action(action)
         self.resource = check_resource(resource)
-        if principal is not None and type(principal) is not str:
+        if type(principal) is not str and principal is not None:
             raise RequestError(f"principal must be an ARN (a string) or None, found "
                                f"{type(principal).__name__}",
                                Location(None, None, None, "/principal"), "invalid-principal")
-        if context is not None and type(context) is not dict and not isinstance(context,
-                                                                                  Mapping):
+        self.principal = principal
+        try:
+            self._context = fold_context(context)
+        except AttributeError:  # no .items(): not a mapping (checked only when it fails)
             raise RequestError(f"context must be a mapping of condition keys to values, found "
                                f"{type(context).__name__}", Location(None, None, None, "/context"),
-                               "invalid-context")
-        self.principal = principal
+                               "invalid-context") from None
         self.context = dict(context) if context else {}
         self._action_key = action.lower()
-        self._context = fold_context(context)
 
     def to_dict(self) -> dict[str, Any]:
         return {"action": self.action, "resource": self.resource,

@@ -21,7 +21,7 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..errors import InputError, Location
+from ..errors import ErrorCode, InputError, Location
 from .paths import root_relative
 from .rule import Finding
 
@@ -34,19 +34,19 @@ def read_baseline(path: Path) -> set[str]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise InputError(f"cannot read the baseline: {exc.strerror}", Location(str(path)),
-                         "baseline-unreadable") from None
+                         ErrorCode.baseline_unreadable) from None
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"the baseline is not JSON: {exc.msg}",
-                         Location(str(path), exc.lineno, exc.colno), "baseline-invalid") \
+                         Location(str(path), exc.lineno, exc.colno), ErrorCode.baseline_invalid) \
             from None
     items = doc.get("findings") if isinstance(doc, dict) and doc.get("tool") == "policy-eval" \
         else None
     if not isinstance(items, list) or not all(
             isinstance(i, dict) and isinstance(i.get("fingerprint"), str) for i in items):
         raise InputError("not a policy-eval baseline (write one with --write-baseline)",
-                         Location(str(path), pointer="/findings"), "baseline-invalid")
+                         Location(str(path), pointer="/findings"), ErrorCode.baseline_invalid)
     return {item["fingerprint"] for item in items}
 
 
@@ -67,7 +67,7 @@ def write_baseline(path: Path, findings: Sequence[Finding], root: Path | None) -
         path.write_text(baseline_document(findings, root), encoding="utf-8")
     except OSError as exc:
         raise InputError(f"cannot write the baseline: {exc.strerror}", Location(str(path)),
-                         "baseline-unwritable") from None
+                         ErrorCode.baseline_unwritable) from None
 
 
 def without_baselined(findings: list[Finding], known: set[str]) -> tuple[list[Finding], int]:

@@ -63,6 +63,14 @@ def _config_file_near(start: Path) -> Path | None:
     return None
 
 
+def parse_params(items: list[str] | None) -> dict[str, str]:
+    """``--param KEY=VALUE`` items as a dict (a malformed item is an input error)."""
+    if not items:
+        return {}
+    from ..document.iac.intrinsics import parse_params as parse
+    return parse(items)
+
+
 def _load_config(config: Path | None, paths: list[Path]) -> Any:
     """The configuration to use; pydantic is imported only when there is a file."""
     if config is not None:
@@ -109,8 +117,15 @@ def check_command(
     jobs: Annotated[int | None, typer.Option(
         "--jobs", "-j", min=1, help="Worker processes for many files (default: one per "
                                     "core).")] = None,
+    param: Annotated[list[str] | None, typer.Option(
+        "--param", help="KEY=VALUE for template parameters, pseudo parameters "
+                        "(AWS::AccountId) and Fn::ImportValue names (repeatable).")] = None,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", help="Also list what each template held and what was not "
+                                "analysed.")] = False,
 ) -> None:
-    """Lint IAM policies, role bundles, Cognito pool files and scenarios."""
+    """Lint IAM policies, role bundles, Cognito pool files, scenarios and infrastructure
+    templates (CloudFormation, SAM, CDK cdk.out)."""
     from ..errors import PolicyEvalError
     from .registry import load_rules, matches
     from .rule import Severity
@@ -118,6 +133,7 @@ def check_command(
 
     try:
         cfg = _load_config(config, paths)
+        params = parse_params(param)
     except PolicyEvalError as exc:
         typer.echo(printable(f"error: {exc}"), err=True)
         raise typer.Exit(EXIT_INPUT) from None
@@ -129,7 +145,7 @@ def check_command(
             typer.echo(printable(f"error: {code!r} matches no rule code (see `policy-eval "
                                  "rules`)"), err=True)
             raise typer.Exit(EXIT_INPUT)
-    linter = Linter(cfg, select=selected or None, ignore=ignored or None)
+    linter = Linter(cfg, select=selected or None, ignore=ignored or None, params=params)
     threshold = Severity(severity.value if severity else linter.config.severity)
     try:
         result = linter.lint_paths(paths, exclude or (), jobs=jobs)
@@ -155,18 +171,18 @@ def check_command(
             result.findings, result.baselined = without_baselined(
                 result.findings, read_baseline(baseline))
     except PolicyEvalError as exc:
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo(printable(f"error: {exc}"), err=True)
         raise typer.Exit(EXIT_INPUT) from None
-    if not result.files and not result.skipped:
-        typer.echo("error: no JSON or YAML files found in " + ", ".join(map(str, paths)),
-                   err=True)
+    if not result.files and not result.skipped and not result.empty_templates:
+        typer.echo(printable("error: no JSON or YAML files found in "
+                             + ", ".join(map(str, paths))), err=True)
         raise typer.Exit(EXIT_INPUT)
-    _report(result, output_format, threshold, rules, no_color)
+    _report(result, output_format, threshold, rules, no_color, verbose)
     raise typer.Exit(EXIT_FOUND if result.failing(threshold) else EXIT_OK)
 
 
 def _report(result: Any, output_format: Format, threshold: Any, rules: Any,
-            no_color: bool) -> None:
+            no_color: bool, verbose: bool) -> None:
     if output_format is Format.json:
         from .report.json_format import to_json
         typer.echo(to_json(result, threshold))
@@ -180,7 +196,7 @@ def _report(result: Any, output_format: Format, threshold: Any, rules: Any,
         typer.echo(to_github(result))
     else:
         from .report.text import print_report
-        print_report(result, threshold, color=not no_color)
+        print_report(result, threshold, color=not no_color, verbose=verbose)
 
 
 def rules_command(

@@ -27,6 +27,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ..document.model import ConcretePolicyKind
 from ..document.source import read_text
 from ..document.validation import located_validation_error
 from ..errors import InputError, Location
@@ -37,7 +38,6 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 SeverityName = Literal["error", "warning", "info"]
-KindName = Literal["identity", "trust", "resource", "scp", "rcp", "boundary", "session"]
 CONFIG_NAMES = (".policy-eval.toml", "pyproject.toml")
 
 
@@ -84,7 +84,7 @@ class KindOverride(_Model):
     from an identity policy)."""
 
     paths: list[str]
-    kind: KindName
+    kind: ConcretePolicyKind
 
     _norm_paths = field_validator("paths", mode="before")(_codes)
 

@@ -10,6 +10,10 @@ Kinds (see :data:`policy_eval.lint.rule.KINDS`):
 * ``role-bundle`` - ``aws iam get-account-authorization-details`` output (``RoleDetailList``)
   or one role with ``AssumeRolePolicyDocument`` (+ ``RolePolicyList``), or ``get-role``;
 * ``scenario`` - has a ``requests`` list;
+* ``template`` - an infrastructure template, recognised by its content
+  (:mod:`policy_eval.document.iac`: CloudFormation/SAM/CDK; formats read by suffix join
+  through its reader registry): its policies, roles and pool become targets located in the
+  template (:mod:`.templates`);
 * policies: ``trust`` (a Principal, only ``sts:AssumeRole*``-family actions, no Resource),
   ``resource`` (a Principal otherwise), ``scp``/``rcp``/``boundary``/``session`` (from the
   file name, e.g. ``deny-regions.scp.json``, or a ``kind`` set in the configuration),
@@ -35,11 +39,11 @@ from pathlib import Path
 from typing import Any
 
 from ..document.locate import Locator
-from ..document.model import Policy, Statement, check_policy
+from ..document.model import POLICY_KINDS, Policy, Statement, check_policy
 from ..document.source import SourceDocument, load_file
-from ..errors import InputError, Location, PolicyEvalError, join_pointer
+from ..errors import ErrorCode, InputError, Location, PolicyEvalError, join_pointer
 from .paths import Excludes, build_excludes
-from .rule import POLICY_KINDS, Target
+from .rule import Target
 
 SUFFIXES = (".json", ".yaml", ".yml")
 SKIPPED_DIRS = ("node_modules", "__pycache__", "cdk.out")
@@ -55,6 +59,13 @@ class FileInput:
     path: Path
     display: str
     explicit: bool
+
+
+def raw_suffixes() -> tuple[str, ...]:
+    """Suffixes of the template formats that are not JSON or YAML (``.tf``), from the
+    reader registry of :mod:`policy_eval.document.iac`."""
+    from ..document.iac import raw_suffixes as registered
+    return registered()
 
 
 def display_path(path: Path) -> str:
@@ -104,12 +115,13 @@ def find_files(paths: list[Path], exclude: Excludes | list[str] | tuple[str, ...
 
     for path in paths:
         if path.is_dir():
+            suffixes = SUFFIXES + raw_suffixes()
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".")
                                  and d not in SKIPPED_DIRS
                                  and not skip(Path(root) / d))
                 for name in sorted(files):
-                    if not name.lower().endswith(SUFFIXES):
+                    if not name.lower().endswith(suffixes):
                         continue
                     file = Path(root) / name
                     if not skip(file):
@@ -178,8 +190,9 @@ def detect_policy_kind(data: dict[str, Any], path: str | None = None) -> str:
 #: Error codes of the pool loader (:func:`policy_eval.cognito.load.load_pool_config`) that
 #: concern the pool file itself, not the policy documents it holds (those have targets of
 #: their own); reported by COG020.
-POOL_FILE_ERROR_CODES = ("invalid-pool", "invalid-pool-file", "unknown-role",
-                         "unknown-provider", "unknown-policy")
+POOL_FILE_ERROR_CODES = (ErrorCode.invalid_pool, ErrorCode.invalid_pool_file,
+                         ErrorCode.unknown_role, ErrorCode.unknown_provider,
+                         ErrorCode.unknown_policy)
 #: Keys only a pool file has (besides ``IdentityPool``): the IAM side of the export.
 _POOL_FILE_KEYS = ("IamRoles", "ManagedPolicies", "PrincipalTagAttributeMaps")
 
@@ -198,20 +211,29 @@ def _is_pool_settings(data: dict[str, Any]) -> bool:
         "IdentityPoolId" in data and ("RoleMappings" in data or "Roles" in data))
 
 
-def _is_pool_template(data: dict[str, Any]) -> bool:
-    """A CloudFormation template (JSON or YAML) declaring an identity pool or its roles."""
-    resources = data.get("Resources")
-    return isinstance(resources, dict) and any(
-        isinstance(r, dict) and str(r.get("Type", "")).startswith("AWS::Cognito::IdentityPool")
-        for r in resources.values())
+#: :data:`policy_eval.document.iac.detect.TEMPLATE_KEYS`, kept here so that checking a plain
+#: policy never imports the iac package (pre-commit start-up; a test holds them equal).
+TEMPLATE_KEYS = frozenset(("Resources", "AWSTemplateFormatVersion", "Transform", "artifacts",
+                           "format_version"))
+
+
+def template_reader(data: Any, path: str | None = None) -> Any:
+    """The :class:`~policy_eval.document.iac.TemplateReader` of a decoded document, if it is
+    a template (the iac package is imported only for documents that may be one)."""
+    if not isinstance(data, dict) or TEMPLATE_KEYS.isdisjoint(data):
+        return None
+    from ..document.iac import reader_for
+    return reader_for(path, data)
 
 
 def detect_kind(data: Any, path: str | None = None) -> str | None:
     """The kind of a decoded document, or ``None`` when it is none of ours."""
     if not isinstance(data, dict):
         return None
-    if is_pool_file(data) or _is_pool_settings(data) or _is_pool_template(data):
+    if is_pool_file(data) or _is_pool_settings(data):
         return "pool"
+    if template_reader(data, path) is not None:
+        return "template"
     if isinstance(data.get("requests"), list):
         return "scenario"
     if "RoleDetailList" in data or "AssumeRolePolicyDocument" in data or (
@@ -320,7 +342,7 @@ class _Builder:
             except json.JSONDecodeError as exc:
                 loc = self.source.location(pointer)
                 target = unreadable_target(InputError(
-                    f"embedded policy is not valid JSON: {exc.msg}", loc, "json-syntax"),
+                    f"embedded policy is not valid JSON: {exc.msg}", loc, ErrorCode.json_syntax),
                     self.source.path, self.source.text)
             except PolicyEvalError as exc:
                 target = unreadable_target(exc, exc.location.path or self.source.path)
@@ -458,17 +480,29 @@ class _Builder:
             if isinstance(pool, dict):
                 self.pool(pool, "/cognito/pool")
             elif isinstance(pool, str) and self.base is not None:
-                ref = self.base / pool
-                try:
-                    sub = load_file(ref)
-                    sub.path = display_path(ref)
-                except PolicyEvalError as exc:
-                    self.targets.append(unreadable_target(exc, exc.location.path))
-                else:
-                    inner = _Builder(sub, ref.parent)
-                    inner.pool(sub.data if isinstance(sub.data, dict) else {})
-                    self.targets.extend(inner.targets)
+                self.pool_reference(self.base / pool)
         self.targets.insert(0, Target("scenario", self.source, "", data))
+
+    def pool_reference(self, ref: Path) -> None:
+        """The targets of a scenario's pool file: a pool file, or a template (a file, or
+        a ``cdk.out`` folder) whose identity pool the scenario simulates."""
+        shown = display_path(ref)
+        if ref.is_dir() or ref.name.lower().endswith(raw_suffixes()):
+            self.targets.extend(load_targets(FileInput(ref / "manifest.json" if ref.is_dir()
+                                                       else ref, shown, True)))
+            return
+        try:
+            sub = load_file(ref)
+            sub.path = shown
+        except PolicyEvalError as exc:
+            self.targets.append(unreadable_target(exc, exc.location.path))
+            return
+        if detect_kind(sub.data, shown) == "template":
+            self.targets.extend(build_targets(sub, base=ref.parent))
+            return
+        inner = _Builder(sub, ref.parent)
+        inner.pool(sub.data if isinstance(sub.data, dict) else {})
+        self.targets.extend(inner.targets)
 
 
 def _flatten(value: Any, pointer: str) -> Iterator[tuple[str, Any]]:
@@ -480,10 +514,12 @@ def _flatten(value: Any, pointer: str) -> Iterator[tuple[str, Any]]:
 
 
 def build_targets(source: SourceDocument, *, kind: str | None = None,
-                  base: Path | None = None) -> list[Target]:
+                  base: Path | None = None, params: dict[str, str] | None = None,
+                  explicit: bool = True) -> list[Target]:
     """The lint targets of a decoded file (``[]`` when it is not one of ours).
 
-    ``kind`` overrides detection for a policy document (from the configuration).
+    ``kind`` overrides detection for a policy document (from the configuration);
+    ``params`` are the ``--param`` values for templates.
     """
     data = source.data
     detected = detect_kind(data, source.path)
@@ -491,6 +527,10 @@ def build_targets(source: SourceDocument, *, kind: str | None = None,
         detected = kind
     if detected is None:
         return []
+    if detected == "template":
+        from .templates import file_template_targets
+        return file_template_targets(source, template_reader(data, source.path), base,
+                                     params, explicit)
     builder = _Builder(source, base)
     assert isinstance(data, dict)
     if detected == "pool" and not is_pool_file(data):
@@ -507,21 +547,31 @@ def build_targets(source: SourceDocument, *, kind: str | None = None,
     return builder.targets
 
 
-def load_targets(item: FileInput, kind: str | None = None) -> list[Target]:
+def reported_as(exc: PolicyEvalError, display: str) -> PolicyEvalError:
+    """``exc`` located in the file as the run names it (its display path)."""
+    loc = exc.location
+    return type(exc)(exc.message, Location(display, loc.line, loc.column, loc.pointer,
+                                           loc.end_line, loc.end_column, loc.resource),
+                     exc.code)
+
+
+def load_targets(item: FileInput, kind: str | None = None,
+                 params: dict[str, str] | None = None) -> list[Target]:
     """Read one file and build its targets; an unreadable file becomes one target whose
     error is reported as a finding (the run goes on with the other files)."""
+    name = item.path.name.lower()
+    if not name.endswith(SUFFIXES) and name.endswith(raw_suffixes()):
+        from .templates import raw_template_targets
+        return raw_template_targets(item, params)
     try:
         source = load_file(item.path)
     except PolicyEvalError as exc:
-        loc = exc.location
-        fixed = type(exc)(exc.message, Location(item.display, loc.line, loc.column,
-                                                loc.pointer, loc.end_line, loc.end_column),
-                          exc.code)
-        return [unreadable_target(fixed, item.display)]
+        return [unreadable_target(reported_as(exc, item.display), item.display)]
     source.path = item.display
     if source._locator is not None:
         source._locator.path = item.display
-    targets = build_targets(source, kind=kind, base=item.path.parent)
+    targets = build_targets(source, kind=kind, base=item.path.parent, params=params,
+                            explicit=item.explicit)
     if not targets and item.explicit and not isinstance(source.data, (dict, list)):
         return []
     return targets

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from ..document.model import POLICY_KINDS
 from ..errors import Location
 
 if TYPE_CHECKING:
@@ -57,11 +58,10 @@ class Severity(str, Enum):
 
 
 #: Document kinds the linter recognises (``unreadable``: a file that could not be decoded;
-#: its ``Target.errors`` say why).
-KINDS = ("identity", "trust", "resource", "scp", "rcp", "boundary", "session", "pool",
-         "role-bundle", "scenario", "unreadable")
-#: Kinds that are IAM policy documents.
-POLICY_KINDS = ("identity", "trust", "resource", "scp", "rcp", "boundary", "session")
+#: its ``Target.errors`` say why; ``template``: an infrastructure template as a whole, with
+#: ``related["template"]`` its extraction, see :mod:`policy_eval.lint.templates`).
+#: ``POLICY_KINDS`` (from ``document.model``) are the IAM policy documents.
+KINDS = (*POLICY_KINDS, "pool", "role-bundle", "scenario", "template", "unreadable")
 
 
 @dataclass

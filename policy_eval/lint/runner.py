@@ -1,15 +1,19 @@
 """Run the rules over lint targets and apply the configuration.
 
-The :class:`Linter` picks the rules (``select`` minus ``ignore``), runs each rule on the
-targets of the kinds it looks at, turns a rule that crashes into an ``internal-error``
-finding (never a traceback; the other rules and files go on), applies per-rule severity
-overrides and per-path ignores, and drops duplicate findings (a policy file referenced
-from a pool file and also checked on its own is reported once) and findings superseded by
-a rule that reports the same place with more to say (``Rule.superseded_by``).
+The :class:`Linter` picks the rules (``select`` minus ``ignore``, from
+:func:`~policy_eval.lint.registry.load_rules`), runs each rule on the targets of the kinds
+it looks at (a rule that needs a valid policy skips a document with grammar errors unless
+it can work on the partial parse), turns a rule that crashes into a ``SYN000``
+``internal-error`` finding (never a traceback; the other rules and files go on), applies
+per-rule severity overrides and per-path ignores, and drops duplicate findings (a policy
+file referenced from a pool file and also checked on its own is reported once) and
+findings superseded by a rule that reports the same place with more to say
+(``Rule.superseded_by``). Files are found and turned into targets by
+:mod:`policy_eval.lint.discover`.
 
 Library use::
 
-    from policy_eval.lint import lint_document
+    from policy_eval.lint.runner import lint_document
     findings = lint_document({"Version": "2012-10-17", "Statement": [...]})
 """
 
@@ -25,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..document.source import SourceDocument, load_text
-from ..errors import Location, PolicyEvalError
+from ..errors import ErrorCode, Location, PolicyEvalError
 from .discover import (
     FileInput,
     build_targets,
@@ -90,13 +94,14 @@ def collector_paused() -> Iterator[None]:
 
 @dataclass
 class FileOutcome:
-    """What linting one file gave: its name, whether it was one of ours (else skipped),
-    how many documents it held, and their findings (before :meth:`Linter.finish`)."""
+    """What linting one file gave: its name, how many documents it held, their findings
+    (before :meth:`Linter.finish`), and its share of the run's accounting (read or
+    skipped, templates, notes) in a :class:`LintResult` of its own."""
 
     display: str
-    read: bool
     targets: int
     findings: list[Finding]
+    accounting: LintResult
 
 
 @dataclass
@@ -111,6 +116,13 @@ class LintResult:
     baselined: int = 0
     #: The folder report paths are relative to (SARIF ``%SRCROOT%``).
     root: Path | None = None
+    #: templates read, and the policy documents found in them
+    templates: int = 0
+    template_policies: int = 0
+    #: templates with no IAM or Cognito resource (nothing checked: not counted as clean)
+    empty_templates: list[str] = field(default_factory=list)
+    #: (path, message) of what was read and what was not analysed, for ``--verbose``
+    notes: list[tuple[str, str]] = field(default_factory=list)
 
     def failing(self, threshold: Severity) -> list[Finding]:
         """Findings at or above ``threshold``."""
@@ -131,8 +143,11 @@ class Linter:
 
     def __init__(self, config: LintConfig | DefaultConfig | None = None, *,
                  select: Sequence[str] | None = None,
-                 ignore: Sequence[str] | None = None) -> None:
+                 ignore: Sequence[str] | None = None,
+                 params: dict[str, str] | None = None) -> None:
         self.config: Any = config or DefaultConfig()
+        #: ``--param KEY=VALUE`` values for templates (parameters, pseudo parameters)
+        self.params = dict(params or {})
         chosen = list(select) if select else self.config.select
         dropped = list(ignore or ())
         for entry in self.config.ignore:
@@ -165,6 +180,9 @@ class Linter:
                 out.extend(rule.check(target))
             except Exception as exc:
                 out.append(_internal_error(rule, target, exc))
+        unknown = target.related.get("unknown_pointers")
+        if unknown:
+            out = [f for f in out if not _at_unknown(f, unknown)]
         return out
 
     def collect(self, targets: Sequence[Target],
@@ -253,14 +271,16 @@ class Linter:
         """Read one file, build its targets and collect their findings (unfinished:
         :meth:`finish` runs once over every file's findings)."""
         try:
-            targets = load_targets(item, self.kind_for(item.display))
+            targets = load_targets(item, self.kind_for(item.display), self.params)
         except Exception as exc:
             targets = [unreadable_target(PolicyEvalError(
                 f"could not read the document: {type(exc).__name__}: {exc}",
-                Location(item.display), "unreadable"), item.display)]
-        if not targets:
-            return FileOutcome(item.display, False, 0, [])
-        return FileOutcome(item.display, True, len(targets), self.collect(targets, sid_rules))
+                Location(item.display), ErrorCode.unreadable), item.display)]
+        part = LintResult()
+        if not _count_templates(part, targets, item.display):
+            (part.files if targets else part.skipped).append(item.display)
+        findings = self.collect(targets, sid_rules) if targets else []
+        return FileOutcome(item.display, len(targets), findings, part)
 
     def lint_files(self, files: Iterable[FileInput], *, jobs: int | None = 1) -> LintResult:
         """Lint files already found (see :func:`~policy_eval.lint.discover.find_files`).
@@ -277,11 +297,16 @@ class Linter:
         if outcomes is None:
             outcomes = [self.lint_file(item, sid_rules) for item in files]
         result = LintResult()
-        raw: list[Finding] = []
         for outcome in outcomes:
-            (result.files if outcome.read else result.skipped).append(outcome.display)
+            part = outcome.accounting
+            result.files.extend(part.files)
+            result.skipped.extend(part.skipped)
+            result.templates += part.templates
+            result.template_policies += part.template_policies
+            result.empty_templates.extend(part.empty_templates)
+            result.notes.extend(part.notes)
             result.targets += outcome.targets
-            raw.extend(outcome.findings)
+        raw = [f for outcome in outcomes for f in outcome.findings]
         raw.extend(unused_sid_findings(sid_rules, self.config, self.running_codes))
         result.findings = self.finish(raw)
         result.root = self.root
@@ -300,13 +325,14 @@ class Linter:
         files, missing = find_files(given, excludes)
         if missing:
             raise InputError("no such file or directory", Location(missing[0]),
-                             "file-not-found")
+                             ErrorCode.file_not_found)
         self.root = source_root(given, root)
         return self.lint_files(files, jobs=jobs)
 
     def lint_source(self, source: SourceDocument, kind: str | None = None) -> list[Finding]:
         base = Path(source.path).parent if source.path else None
-        return self.check_targets(build_targets(source, kind=kind, base=base))
+        return self.check_targets(build_targets(source, kind=kind, base=base,
+                                                params=self.params))
 
     def lint_text(self, text: str, path: str | None = None,
                   kind: str | None = None) -> list[Finding]:
@@ -316,6 +342,50 @@ class Linter:
         except PolicyEvalError as exc:
             return self.check_targets([unreadable_target(exc, path, text)])
         return self.lint_source(source, kind)
+
+
+#: Rules whose findings stand for an unknown value (never dropped by :func:`_at_unknown`).
+NOT_ANALYSED_CODES = ("SYN022",)
+
+
+def _at_unknown(finding: Finding, unknown: tuple[str, ...]) -> bool:
+    """Is ``finding`` about an unknown value of a template (its placeholder, not the real
+    value)? See :mod:`policy_eval.document.iac.unknown`."""
+    if finding.code in NOT_ANALYSED_CODES:
+        return False
+    pointer = finding.location.pointer
+    return any(pointer == u or pointer.startswith(u + "/") for u in unknown)
+
+
+def _count_templates(result: LintResult, targets: list[Target], display: str) -> bool:
+    """Account for the templates among ``targets``; True when the file was a template."""
+    wholes = [t for t in targets if t.kind == "template"]
+    if not wholes:
+        return False
+    checked = False
+    for target in wholes:
+        extraction = target.related["template"]
+        result.templates += 1
+        result.template_policies += extraction.policies
+        shown = target.path or display
+        if extraction.empty:
+            result.empty_templates.append(shown)
+            result.notes.append((shown, "template with no IAM or Cognito resources: "
+                                        "nothing to check"))
+            continue
+        checked = True
+        result.notes.append((shown, f"template: {extraction.policies} "
+                                    f"polic{'y' if extraction.policies == 1 else 'ies'} in "
+                                    f"{extraction.iam_resources} IAM/Cognito resources"))
+        for note in extraction.notes:
+            where = extraction.source.location(note.pointer)
+            result.notes.append((f"{shown}:{where.line or 1}", note.message))
+        for pointer, unknown in extraction.unknowns.items():
+            line = extraction.source.location(pointer).line or 1
+            result.notes.append((f"{shown}:{line}", f"not analysed: {unknown.describe()}"))
+    if checked:
+        result.files.append(display)
+    return True
 
 
 def _internal_error(rule: Rule, target: Target, exc: Exception) -> Finding:
@@ -337,5 +407,11 @@ def lint_document(document: dict[str, Any] | str, *, kind: str | None = None,
     if isinstance(document, str):
         return linter.lint_text(document, path, kind)
     import json
-    source = SourceDocument(path, json.dumps(document, indent=2), document)
+    try:
+        text = json.dumps(document, indent=2, allow_nan=False)
+    except (TypeError, ValueError, RecursionError) as exc:
+        from ..errors import InputError
+        raise InputError(f"the document is not plain JSON data ({exc})", Location(path),
+                         "invalid-input") from None
+    source = SourceDocument(path, text, document)
     return linter.lint_source(source, kind)

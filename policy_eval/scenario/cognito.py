@@ -2,12 +2,17 @@
 
 ::
 
-    {"cognito": {"pool": "pools/photo-app.json" | {...pool...},
+    {"cognito": {"pool": "pools/photo-app.json" | "template.yaml" | "cdk.out" | {...pool...},
+                 "parameters": {"Stage": "prod"},
                  "login": {"provider": ..., "claims": {...}, "flow": "enhanced"},
                  "scope_down": "default"},
      "policies": {"resource": "bucket-policy.json", "scp": [...]},
      "context": {"aws:SecureTransport": true},
      "requests": [{"id": "...", "action": "...", "resource": "...", "expect": "allow"}]}
+
+A pool given as a path may be a template holding an identity pool (CloudFormation/SAM, a
+CDK ``cdk.out``); ``parameters`` (and the ``--param`` values of the command, which take
+precedence) resolve its parameters.
 
 The role's identity policies, its boundary, the session policies, the principal and the
 context come from the simulation; the scenario may add a resource policy, SCPs/RCPs and
@@ -25,7 +30,7 @@ from ..cognito.identity import Refusal
 from ..cognito.pool import IdentityPool
 from ..cognito.scope_down import DEFAULT_SCOPE_DOWN
 from ..document.validation import located_validation_error
-from ..errors import InputError
+from ..errors import ErrorCode, InputError
 from .model import Scenario, ScenarioResult, _policy, evaluate_requests
 
 BASE = "/cognito"
@@ -35,6 +40,7 @@ class CognitoSection(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     pool: dict[str, Any] | str
+    parameters: dict[str, str] = {}
     login: dict[str, Any]
     scope_down: str = DEFAULT_SCOPE_DOWN
     guest_identity_keys: bool = True
@@ -56,15 +62,16 @@ def load_section(scenario: Scenario) -> tuple[IdentityPool, CognitoSection]:
     try:
         if isinstance(section.pool, str):
             path = scenario.base_dir / section.pool
-            if not path.is_file():
+            if not path.exists():
                 raise InputError(f"pool file {section.pool!r} not found (looked for {path})",
-                                 source.location(BASE + "/pool"), "file-not-found")
-            pool = IdentityPool.load(path, **options)
+                                 source.location(BASE + "/pool"), ErrorCode.file_not_found)
+            pool = IdentityPool.load(path, params={**section.parameters, **scenario.params},
+                                     **options)
         else:
             pool = IdentityPool.from_source(section.pool, source, BASE + "/pool",
                                             scenario.base_dir, **options)
     except InputError as exc:
-        if exc.code in ("invalid-scope-down", "invalid-option"):
+        if exc.code in (ErrorCode.invalid_scope_down, ErrorCode.invalid_option):
             field = "scope_down" if exc.code == "invalid-scope-down" else "token_without_roles"
             raise InputError(exc.message, source.location(f"{BASE}/{field}"), exc.code) from None
         raise
@@ -79,21 +86,22 @@ def run_cognito_scenario(scenario: Scenario) -> list[ScenarioResult]:
         if getattr(pols, name):
             raise InputError(f"policies.{name} comes from the pool's role when a scenario has a "
                              "cognito section (keep resource, scp and rcp only)",
-                             scenario.source.location(f"/policies/{name}"), "invalid-scenario")
+                             scenario.source.location(f"/policies/{name}"),
+                             ErrorCode.invalid_scenario)
     if pols.boundary is not None:
         raise InputError("policies.boundary comes from the role in the pool file when a "
                          "scenario has a cognito section",
-                         scenario.source.location("/policies/boundary"), "invalid-scenario")
+                         scenario.source.location("/policies/boundary"), ErrorCode.invalid_scenario)
     if model.principal is not None:
         raise InputError("principal comes from the simulated login when a scenario has a "
                          "cognito section", scenario.source.location("/principal"),
-                         "invalid-scenario")
+                         ErrorCode.invalid_scenario)
     for index, req in enumerate(model.requests):
         if req.principal is not None:
             raise InputError("a request's principal comes from the simulated login when a "
                              "scenario has a cognito section",
                              scenario.source.location(f"/requests/{index}/principal"),
-                             "invalid-scenario")
+                             ErrorCode.invalid_scenario)
     pool, section = load_section(scenario)
     outcome = pool.simulate(section.login, locate=scenario.source.location, base=BASE + "/login")
     if isinstance(outcome, Refusal):

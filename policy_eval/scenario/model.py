@@ -16,7 +16,7 @@ overrides it. ``expect`` is ``allow``, ``deny`` (either deny), ``explicit_deny``
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -27,7 +27,7 @@ from ..document.source import SourceDocument, load_file
 from ..document.validation import located_validation_error
 from ..engine.explain import Decision
 from ..engine.request import Request
-from ..errors import InputError, Location, PolicyEvalError, join_pointer
+from ..errors import ErrorCode, InputError, Location, PolicyEvalError, join_pointer
 from ..policyset import PolicySet
 
 Expectation = Literal["allow", "deny", "explicit_deny", "implicit_deny", "no_credentials"]
@@ -73,6 +73,8 @@ class Scenario:
     model: ScenarioModel
     source: SourceDocument
     path: Path | None
+    #: ``--param KEY=VALUE`` values for a pool read from a template
+    params: dict[str, str] = field(default_factory=dict)
 
     @property
     def base_dir(self) -> Path:
@@ -119,22 +121,24 @@ class ScenarioResult:
         return out
 
 
-def parse_scenario(source: SourceDocument) -> Scenario:
-    """Validate decoded scenario data."""
+def parse_scenario(source: SourceDocument, params: dict[str, str] | None = None) -> Scenario:
+    """Validate decoded scenario data (``params``: ``--param`` values for templates)."""
     if not isinstance(source.data, dict):
         raise InputError("a scenario must be an object with 'policies' and 'requests'",
-                         source.location(""), "invalid-scenario")
+                         source.location(""), ErrorCode.invalid_scenario)
     try:
         model = ScenarioModel.model_validate(source.data)
     except ValidationError as exc:
         raise located_validation_error(exc, ScenarioModel, source.data, source.location,
                                        "scenario") from None
-    return Scenario(model, source, Path(source.path) if source.path else None)
+    return Scenario(model, source, Path(source.path) if source.path else None,
+                    dict(params or {}))
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario file (policies are loaded when it runs)."""
-    return parse_scenario(load_file(path))
+def load_scenario(path: str | Path, params: dict[str, str] | None = None) -> Scenario:
+    """Read and validate a scenario file (policies are loaded when it runs; ``params``
+    resolve the parameters of a pool template)."""
+    return parse_scenario(load_file(path), params)
 
 
 def _policy(scenario: Scenario, ref: PolicyRef, kind: PolicyKind, pointer: str) -> Policy:
@@ -145,9 +149,10 @@ def _policy(scenario: Scenario, ref: PolicyRef, kind: PolicyKind, pointer: str) 
         try:
             src = load_file(path)
         except InputError as exc:
-            if exc.code == "file-not-found":
+            if exc.code == ErrorCode.file_not_found:
                 raise InputError(f"policy file {ref!r} not found (looked for {path})",
-                                 scenario.source.location(pointer), "file-not-found") from None
+                                 scenario.source.location(pointer),
+                                 ErrorCode.file_not_found) from None
             raise
         return parse_policy(src.data, kind=kind, source=src, name=str(ref))
     return parse_policy(ref, kind=kind, source=scenario.source, pointer=pointer,

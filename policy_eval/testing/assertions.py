@@ -1,4 +1,5 @@
-"""Assertions for unit tests: ``assert_allowed``, ``assert_denied``, ``assert_isolated``.
+"""Assertions for unit tests: ``assert_allowed``, ``assert_denied``, ``assert_isolated``,
+``assert_population_isolated``.
 
 Each evaluates with the engine and, when the expectation fails, raises ``AssertionError``
 whose message is the decision's explanation (which statements applied, which condition or
@@ -7,19 +8,21 @@ variable failed), so a failing test says why.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..catalog import get_catalog
 from ..cognito.identity import Refusal, SimulatedIdentity
 from ..cognito.model import Login
 from ..cognito.pool import IdentityPool
-from ..document.variables import Variable, VariableSyntaxError, parse_template
 from ..engine.explain import Decision
 from ..engine.request import Request
+from ..errors import InputError
 from ..policyset import PolicyInput, PolicySet
+from ..population.isolation import IsolationResult, check_isolation
+from ..population.owners import OwnerTemplate, granted_actions
+from ..population.search import VacuousCheck
 
 Subject = SimulatedIdentity | PolicySet
 LoginInput = Mapping[str, Any] | Login | SimulatedIdentity
@@ -69,71 +72,16 @@ def assert_denied(subject: Subject, action: str, resource: str = "*",
 
 # ---------------------------------------------------------------- isolation
 
-_ALIASES = {"sub": "cognito-identity.amazonaws.com:sub",
-            "identity_id": "cognito-identity.amazonaws.com:sub"}
-
-
 def resolve_template(template: str, identity: SimulatedIdentity) -> str:
     """``template`` with each ``${key}`` replaced by the identity's context value
     (``${sub}`` and ``${identity_id}`` abbreviate ``${cognito-identity.amazonaws.com:sub}``;
     any context key works, e.g. ``${aws:PrincipalTag/dept}``; ``${key, 'default'}`` and
     ``${*}`` are read as in a policy)."""
-    folded = {k.lower(): v for k, v in identity.context.items()}
     try:
-        parts = parse_template(template)
-    except VariableSyntaxError as exc:
-        raise ValueError(f"resource template {template!r}: {exc.message} "
-                         f"(column {exc.column})") from None
-    out: list[str] = []
-    for part in parts:
-        if not isinstance(part, Variable):
-            out.append(part.value)
-            continue
-        found = folded.get(_ALIASES.get(part.key, part.key).lower(), part.default)
-        if not isinstance(found, str):
-            keys = sorted(k for k, v in identity.context.items() if isinstance(v, str))
-            raise ValueError(f"resource template {template!r}: ${{{part.key}}} is not a "
-                             "single-valued key of the identity's context (available: "
-                             f"{', '.join(keys)})")
-        out.append(found)
-    return "".join(out)
-
-
-def granted_actions(identities: Iterable[SimulatedIdentity], resource: str) -> tuple[str, ...]:
-    """Actions the identities' roles allow somewhere that can act on ``resource``: every
-    Allow statement's Action patterns expanded through the service reference (NotAction:
-    the service's actions it leaves out), kept when one of the action's resource types can
-    name ``resource``."""
-    catalog = get_catalog()
-    service = resource.split(":")[2] if resource.startswith("arn:") else ""
-    found: dict[str, None] = {}
-    for ident in identities:
-        for policy in ident.role.identity:
-            for st in policy.statements:
-                if st.effect != "Allow":
-                    continue
-                candidates: list[str] = []
-                for pattern in st.actions or ():
-                    svc = pattern.split(":", 1)[0].lower()
-                    if pattern == "*":
-                        pattern = f"{service}:*"
-                    elif svc != service and "*" not in svc and "?" not in svc:
-                        continue
-                    candidates.extend(catalog.expand_action_pattern(pattern))
-                if st.not_actions is not None:
-                    excluded = {a.lower() for p in st.not_actions
-                                for a in catalog.expand_action_pattern(p)}
-                    candidates.extend(a for a in catalog.actions_of_service(service)
-                                      if a.lower() not in excluded)
-                for action in candidates:
-                    if action.split(":", 1)[0].lower() == service:
-                        found.setdefault(action)
-    out = []
-    for action in found:
-        types = catalog.resource_types_of_action(action)
-        if any(catalog.arn_matches_resource_type(resource, rt) for rt in types):
-            out.append(action)
-    return tuple(out)
+        owner = OwnerTemplate(template)
+    except InputError as exc:
+        raise ValueError(f"resource {exc.message}") from None
+    return owner.resolve_for(identity)
 
 
 @dataclass
@@ -198,10 +146,45 @@ def assert_isolated(pool: IdentityPool | str | Path, login_a: LoginInput, login_
             if decision.allowed:
                 report.leaks.append(decision)
     if report.leaks:
-        first = report.leaks[0]
-        lines = [f"identity A ({a.identity_id}, role {a.role_arn}) reaches identity B's "
-                 f"({b.identity_id}) resources:"]
-        lines += [f"  {d.request.action} on {d.request.resource}" for d in report.leaks]
-        lines += ["", first.explain()]
-        raise AssertionError("\n".join(lines))
+        raise AssertionError(_leak_message(a, b, report.leaks))
     return report
+
+
+def _leak_message(a: SimulatedIdentity, b: SimulatedIdentity, leaks: Sequence[Decision],
+                  note: str = "") -> str:
+    """Identity A reaches identity B's resources: the requests, then the first one
+    explained."""
+    lines = [f"identity A ({a.identity_id}, role {a.role_arn}) reaches identity B's "
+             f"({b.identity_id}) resources:"]
+    lines += [f"  {d.request.action} on {d.request.resource}" for d in leaks]
+    if note:
+        lines.append(f"  ({note})")
+    lines += ["", leaks[0].explain()]
+    return "\n".join(lines)
+
+
+def assert_population_isolated(pool: IdentityPool | str | Path,
+                               templates: str | Sequence[str], *, n: int = 20,
+                               context: Mapping[str, str] | Sequence[str] | None = None,
+                               actions: Sequence[str] | None = None,
+                               logins: Sequence[Mapping[str, Any]] | None = None,
+                               adversarial_examples: int = 100) -> IsolationResult:
+    """Fail if any identity of the pool's population reaches another identity's
+    resources: ``n`` generated logins per role path (or ``logins``), every ordered pair,
+    every action the roles grant on the templates' resources (or ``actions``), then an
+    adversarial search (see :func:`policy_eval.population.check_isolation`). A vacuous
+    check (no identity may act on its own resource) fails too."""
+    try:
+        result = check_isolation(pool, templates, context=context, actions=actions, n=n,
+                                 logins=logins, adversarial_examples=adversarial_examples)
+    except VacuousCheck as exc:
+        raise AssertionError(exc.message) from None
+    if result.counterexamples:
+        first = result.counterexamples[0]
+        message = _leak_message(first.attacker.identity, first.victim.identity,
+                                [first.decision], first.note)
+        raise AssertionError(
+            f"{result.counterexample_count} counterexample(s) in {result.checked} checks "
+            f"({first.search} search, attacker path {first.attacker.path}, victim path "
+            f"{first.victim.path}); the first:\n{message}")
+    return result

@@ -21,6 +21,8 @@ REFUSALS = {
     "google-wrong-audience.json": "NotAuthorizedException",
     "guests-disabled.json": "NotAuthorizedException",
     "section-6.8-bob-hr-refused.json": "NotAuthorizedException",
+    "session-tag-value-bad-character.json": "ValidationError",
+    "session-tag-value-too-long.json": "ValidationError",
     "staging-guests-disabled.json": "NotAuthorizedException",
     "staging-user-refused-by-aud.json": "AccessDenied",
     "tag-session-not-trusted.json": "InvalidIdentityPoolConfigurationException",

@@ -1,4 +1,4 @@
-"""Parse -> serialise -> parse round-trips (issue 2 evidence, spec §1.4 normalisation)."""
+"""Parse -> serialise -> parse round-trips (spec §1.4 normalisation)."""
 
 from __future__ import annotations
 

@@ -20,7 +20,13 @@ from hypothesis import strategies as st
 import policy_eval as pe
 from policy_eval.document.model import check_policy
 from policy_eval.document.source import load_text
-from policy_eval.document.values import parse_date, parse_number, readable, value_problem
+from policy_eval.document.values import (
+    condition_value_text,
+    parse_date,
+    parse_number,
+    readable,
+    value_problem,
+)
 from policy_eval.lint.rule import Target
 from policy_eval.lint.rules.conditions import MalformedConditionValue
 
@@ -32,6 +38,8 @@ VALUES: list[tuple[str, str, Any, Any, bool]] = [
     ("NumericEquals", "s3:max-keys", "0.5", "0.50", True),
     ("NumericEquals", "s3:max-keys", 10, "10", True),
     ("NumericEquals", "s3:max-keys", 0.5, "0.5", True),
+    ("NumericEquals", "s3:max-keys", 1e16, "10000000000000000", True),
+    ("NumericEquals", "s3:max-keys", 1e-05, "0.00001", True),
     ("NumericEquals", "s3:max-keys", "1e3", "1000", False),
     ("NumericEquals", "s3:max-keys", "+5", "5", False),
     ("NumericEquals", "s3:max-keys", "1_000", "1000", False),
@@ -129,8 +137,7 @@ _FAMILIES = {"NumericEquals": "Numeric", "DateEquals": "Date", "Bool": "Bool",
                          ids=[f"{r[0]}-{r[2]!r}" for r in VALUES])
 def test_engine_and_linter_read_a_value_alike(operator: str, key: str, policy_value: Any,
                                               request_value: Any, accepted: bool) -> None:
-    text = ("true" if policy_value else "false") if isinstance(policy_value, bool) \
-        else str(policy_value)
+    text = condition_value_text(policy_value)
     family = _FAMILIES[operator]
     assert readable(family, text) is accepted
     assert (value_problem(family, text) is None) is accepted

@@ -1,4 +1,4 @@
-"""Hypothesis properties of the engine (issue 2 evidence).
+"""Hypothesis properties of the engine.
 
 * the linear-time wildcard matcher agrees with a slow reference (a regex built per call);
 * adding a Deny statement never turns a deny into an allow;

@@ -655,7 +655,8 @@ def test_cog019_template_rules_on_custom_claims_and_tags() -> None:
             },
         }
     }
-    findings = run("COG019", template, kind="pool")
+    from policy_eval.lint.runner import lint_document
+    findings = lint_document(template, select=["COG019"])   # read as a template
     pointers = sorted(f.location.pointer for f in findings)
     assert pointers == [
         "/Resources/Attach/Properties/RoleMappings/up/RulesConfiguration/Rules/0/Claim",

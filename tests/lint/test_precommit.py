@@ -29,7 +29,7 @@ def test_hook_definition() -> None:
     hook = next(h for h in hooks if h["id"] == "policy-eval")
     assert hook["entry"] == "policy-eval check"
     assert hook["language"] == "python"
-    assert hook["types_or"] == ["json", "yaml"]
+    assert hook["types_or"] == ["json", "yaml", "terraform"]
     assert hook.get("pass_filenames", True) is True
 
 
@@ -44,6 +44,10 @@ def test_pre_commit_try_repo(tmp_path: Path) -> None:
     (sample / "iam" / "good.json").write_text(json.dumps(good, indent=2), "utf-8")
     (sample / "iam" / "bad.json").write_text(json.dumps(bad, indent=2), "utf-8")
     (sample / "package.json").write_text('{"name": "app", "version": "1.0.0"}', "utf-8")
+    iac = REPO / "fixtures" / "iac" / "cloudformation"
+    (sample / "infra").mkdir()
+    shutil.copy(iac / "notes-app-weak.yaml", sample / "infra" / "weak-stack.yaml")
+    shutil.copy(iac / "notes-app.yaml", sample / "infra" / "stack.yaml")
     _git(sample, "init", "-q")
     _git(sample, "add", ".")
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "PRE_COMMIT_COLOR": "never",
@@ -63,4 +67,13 @@ def test_pre_commit_try_repo(tmp_path: Path) -> None:
     assert "Traceback" not in out
     passing = try_repo("iam/good.json", "package.json")
     assert passing.returncode == 0, passing.stdout + passing.stderr
+    # a weak CloudFormation template is blocked at its own lines; the sound one passes
+    weak = try_repo("infra/weak-stack.yaml", "infra/stack.yaml")
+    out = weak.stdout + weak.stderr
+    assert weak.returncode == 1, out
+    assert "infra/weak-stack.yaml:136:13 [AuthRole]: COG001 [error]" in out
+    assert "infra/weak-stack.yaml:212:27 [GuestRole]: VAR006 [error]" in out
+    assert "Traceback" not in out
+    sound = try_repo("infra/stack.yaml")
+    assert sound.returncode == 0, sound.stdout + sound.stderr
     assert json.loads((sample / "iam" / "bad.json").read_text()) == bad   # never modified

@@ -119,10 +119,11 @@ def extract_template(source: SourceDocument,
     return extract(source, params)
 
 
-def pool_source(path: Path, params: Mapping[str, str] | None = None) -> Any:
+def pool_source(path: Path, params: Mapping[str, str] | None = None,
+                source: SourceDocument | None = None) -> Any:
     """See :func:`.evaluation.pool_source`."""
     from .evaluation import pool_source as find
-    return find(path, params)
+    return find(path, params, source)
 
 
 __all__ = ["READERS", "TemplateReader", "extract_template", "is_cdk_manifest",

@@ -30,6 +30,7 @@ in the view, listed in :attr:`TemplateExtraction.unknowns`); what cannot be anal
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -78,6 +79,8 @@ class Note:
     message: str
     pointer: str                      # template pointer
     unknown: Unknown | None = None
+    #: True for what a check could not look at (reported by SYN022), False for context
+    not_analysed: bool = False
 
 
 class MappedLocator(Locator):
@@ -149,6 +152,11 @@ class TemplateExtraction:
     def label(self, logical_id: str) -> str:
         return self.labels.get(logical_id, logical_id)
 
+    def location(self, tptr: str) -> Location:
+        """Where template pointer ``tptr`` is, naming its resource."""
+        loc = self.source.location(tptr)
+        return dataclasses.replace(loc, resource=resource_label(tptr, self.labels))
+
 
 def _truthy(value: Any) -> Any:
     if isinstance(value, str) and value.lower() in ("true", "false"):
@@ -163,7 +171,7 @@ class _Extractor:
         self.source = source
         data = source.data if isinstance(source.data, dict) else {}
         self.template = data
-        self.resolver = Resolver(data, source.location, params)
+        self.resolver = Resolver(data, self.locate, params)
         self.origins: dict[str, str] = {}
         self.view: dict[str, Any] = {}
         self.result = TemplateExtraction(source, source, errors=list(source.errors))
@@ -178,8 +186,13 @@ class _Extractor:
 
     # ------------------------------------------------------------------ helpers
 
-    def note(self, message: str, pointer: str, unknown: Unknown | None = None) -> None:
-        self.result.notes.append(Note(message, pointer, unknown))
+    def locate(self, tptr: str) -> Location:
+        """A template pointer's location, naming its resource."""
+        return self.result.location(tptr)
+
+    def note(self, message: str, pointer: str, unknown: Unknown | None = None, *,
+             not_analysed: bool = False) -> None:
+        self.result.notes.append(Note(message, pointer, unknown, not_analysed))
 
     def put(self, optr: str, tptr: str, node: Any) -> Any:
         """Resolve ``node`` into the view at ``optr``; unknowns become placeholders."""
@@ -239,7 +252,7 @@ class _Extractor:
     def run(self) -> TemplateExtraction:
         if not isinstance(self.template.get("Resources"), dict):
             self.result.errors.append(TemplateError(
-                "a CloudFormation template needs a Resources object", self.source.location(
+                "a CloudFormation template needs a Resources object", self.locate(
                     "/Resources" if "Resources" in self.template else ""), "invalid-template"))
             return self._finish()
         self._labels()
@@ -247,7 +260,7 @@ class _Extractor:
         for logical_id, resource in self.resources.items():
             if not isinstance(resource, dict) or not isinstance(resource.get("Type"), str):
                 self.result.errors.append(TemplateError(
-                    f"resource {logical_id!r} has no Type", self.source.location(
+                    f"resource {logical_id!r} has no Type", self.locate(
                         join_pointer("/Resources", logical_id)), "invalid-template"))
                 continue
             if not self._exists(logical_id, resource):
@@ -349,7 +362,7 @@ class _Extractor:
         else:
             self.result.errors.append(TemplateError(
                 f"{logical_id}: AWS::IAM::ManagedPolicy needs a PolicyDocument",
-                self.source.location(base), "invalid-template"))
+                self.locate(base), "invalid-template"))
             return
         items.append(entry)
         if isinstance(arn, str):
@@ -400,7 +413,7 @@ class _Extractor:
             self.origins[pptr] = aptr
         else:
             self.note(f"managed policy {arn} is not defined in this template: not analysed",
-                      aptr)
+                      aptr, not_analysed=True)
 
     def role(self, logical_id: str) -> None:
         props, base = self.props(logical_id)
@@ -408,12 +421,14 @@ class _Extractor:
         if "AssumeRolePolicyDocument" not in props:
             self.result.errors.append(TemplateError(
                 f"{logical_id}: AWS::IAM::Role needs an AssumeRolePolicyDocument",
-                self.source.location(base), "invalid-template"))
+                self.locate(base), "invalid-template"))
             self.view["IamRoles"].pop()
             return
         entry["AssumeRolePolicyDocument"] = self._document(
             optr + "/AssumeRolePolicyDocument", base + "/AssumeRolePolicyDocument",
             props["AssumeRolePolicyDocument"])
+        entry["RoleId"] = self.synthetic(optr + "/RoleId", join_pointer("/Resources", logical_id),
+                                         self.attr(logical_id, "RoleId"))
         self._attach_managed(entry, optr, logical_id)
         if "PermissionsBoundary" in props:
             arn = self.known(props["PermissionsBoundary"], base + "/PermissionsBoundary")
@@ -427,7 +442,7 @@ class _Extractor:
                 entry["PermissionsBoundary"] = None
                 self.note(f"permissions boundary {arn or 'unknown'} is not defined in this "
                           "template: not analysed (the role cannot be evaluated)",
-                          base + "/PermissionsBoundary")
+                          base + "/PermissionsBoundary", not_analysed=True)
         index = len(self.view["IamRoles"]) - 1
         self.roles_by_name[entry["RoleName"]] = index
         self.roles_by_logical[logical_id] = index
@@ -453,7 +468,7 @@ class _Extractor:
         props, base = self.props(logical_id)
         if "PolicyDocument" not in props:
             raise TemplateError(f"{logical_id}: AWS::IAM::Policy needs a PolicyDocument",
-                                self.source.location(base), "invalid-template")
+                                self.locate(base), "invalid-template")
         name = self.known(props.get("PolicyName", logical_id), base + "/PolicyName")
         targets = []
         for key, list_key, by_name, policy_list in (

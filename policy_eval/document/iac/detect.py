@@ -49,10 +49,16 @@ def is_cdk_manifest(data: Any) -> bool:
                for a in data["artifacts"].values())
 
 
+#: Top-level keys of which a template of a JSON/YAML format has at least one.
+TEMPLATE_KEYS = frozenset(("Resources", "AWSTemplateFormatVersion", "Transform", "artifacts",
+                           "format_version"))
+
+
 def may_be_template(data: Any) -> bool:
-    """A first test cheap enough for every file (one to three key lookups)."""
-    return isinstance(data, dict) and ("Resources" in data or "AWSTemplateFormatVersion" in data
-                                       or "Transform" in data or "artifacts" in data)
+    """A first test cheap enough for every file (a few key lookups). An account export is
+    not included: the linter reads it as a role bundle, with pointers into the export
+    (:func:`is_account_export` serves the pool and population readers)."""
+    return isinstance(data, dict) and not TEMPLATE_KEYS.isdisjoint(data)
 
 
 def is_show_json(data: Any) -> bool:

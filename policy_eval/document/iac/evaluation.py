@@ -23,22 +23,24 @@ from .cloudformation import MappedLocator, TemplateExtraction
 from .unknown import holds_placeholder
 
 
-def pool_source(path: Path, params: Mapping[str, str] | None = None) -> \
+def pool_source(path: Path, params: Mapping[str, str] | None = None,
+                source: SourceDocument | None = None) -> \
         tuple[SourceDocument, dict[str, Any]] | None:
     """The pool of the template at ``path`` (a template file, a ``cdk.out`` folder or its
     manifest) as a located source and pool-file data; ``None`` when ``path`` is not a
-    template. Raises :class:`InputError` when the template has no pool, several, or a value
-    the engine cannot evaluate around."""
+    template (``source``: the file, when already decoded). Raises :class:`InputError` when
+    the template has no pool, several, or a value the engine cannot evaluate around."""
     from . import read_templates, reader_for, reader_named
 
-    source: SourceDocument | None = None
     if path.is_dir():
         from .cdk import manifest_path
         if not manifest_path(path).is_file():
             return None
         reader = reader_named("cdk-assembly")
+    elif reader_for(path) is not None:        # a raw-text format (by suffix)
+        reader = reader_for(path)
     else:
-        source = load_file(path)
+        source = source or load_file(path)
         reader = reader_for(path, source.data)
     if reader is None:
         return None

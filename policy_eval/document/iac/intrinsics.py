@@ -73,7 +73,9 @@ class SubVariable:
 
 
 def is_policy_variable(name: str) -> bool:
-    return name.lower().startswith(POLICY_VARIABLE_PREFIXES)
+    """Is ``${name}`` an IAM policy variable (not a pseudo parameter such as
+    ``AWS::Partition``)? Variable names are case-insensitive (spec §3)."""
+    return "::" not in name and name.lower().startswith(POLICY_VARIABLE_PREFIXES)
 
 
 def parse_params(items: list[str] | None) -> dict[str, str]:

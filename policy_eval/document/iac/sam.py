@@ -119,7 +119,7 @@ def function_role(ex: _Extractor, logical_id: str) -> None:
             resolved = ex.resolver.value(arguments, join_pointer(iptr, template_name))
             document, why = expand_policy_template(template_name, resolved)
             if document is None:
-                ex.note(why, iptr)
+                ex.note(why, iptr, not_analysed=True)
                 continue
         pptr = join_pointer(optr, "RolePolicyList", len(entry["RolePolicyList"]))
         ex.origins[pptr] = iptr

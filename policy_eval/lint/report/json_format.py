@@ -14,12 +14,15 @@ def summary(result: LintResult, threshold: Severity) -> dict[str, Any]:
     return {"findings": len(result.findings), "by_severity": counts,
             "failing": len(result.failing(threshold)), "threshold": threshold.value,
             "files": len(result.files), "skipped": len(result.skipped),
-            "baselined": result.baselined}
+            "baselined": result.baselined,
+            "templates": result.templates, "template_policies": result.template_policies,
+            "empty_templates": len(result.empty_templates)}
 
 
 def to_json(result: LintResult, threshold: Severity) -> str:
     doc = {"tool": "policy-eval", "format": 1,
            "findings": [f.to_dict() for f in result.findings],
            "files": result.files, "skipped": result.skipped,
+           "empty_templates": result.empty_templates,
            "summary": summary(result, threshold)}
     return json.dumps(doc, indent=2)

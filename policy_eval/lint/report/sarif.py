@@ -91,6 +91,10 @@ def _result(finding: Finding, index: dict[str, int], root: Path | None) -> dict[
     if loc.pointer:
         result["locations"][0]["logicalLocations"] = [{"fullyQualifiedName": loc.pointer,
                                                        "kind": "element"}]
+    if loc.resource:
+        # the template resource (logical id, CDK construct path, Terraform address)
+        result["locations"][0].setdefault("logicalLocations", []).append(
+            {"fullyQualifiedName": loc.resource, "kind": "resource"})
     props: dict[str, Any] = {}
     if finding.security_severity is not None:
         props["security-severity"] = f"{finding.security_severity:.1f}"

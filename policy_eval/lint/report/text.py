@@ -67,6 +67,14 @@ def _summary(result: LintResult, threshold: Severity) -> tuple[str, int]:
     text = (f"Found {len(result.findings)} finding{'s' if len(result.findings) != 1 else ''}"
             + (f" ({', '.join(parts)})" if parts else "")
             + f" in {files} file{'s' if files != 1 else ''}")
+    if result.templates:
+        count = result.template_policies
+        text += (f" ({count} polic{'y' if count == 1 else 'ies'} found in {result.templates} "
+                 f"template{'s' if result.templates != 1 else ''})")
+    if result.empty_templates:
+        n = len(result.empty_templates)
+        text += (f"; {n} template{'s' if n != 1 else ''} without IAM or Cognito resources "
+                 "(nothing checked)")
     if result.skipped:
         text += f"; {len(result.skipped)} file{'s' if len(result.skipped) != 1 else ''} " \
                 "skipped (not policy documents)"
@@ -77,8 +85,12 @@ def _summary(result: LintResult, threshold: Severity) -> tuple[str, int]:
 
 
 def print_report(result: LintResult, threshold: Severity, *, color: bool = True,
-                 file: IO[str] | None = None, show_source: bool = True) -> None:
+                 file: IO[str] | None = None, show_source: bool = True,
+                 verbose: bool = False) -> None:
     summary, failing = _summary(result, threshold)
+    if verbose:
+        for where, note in result.notes:
+            print(f"{where}: {note}", file=file or sys.stdout)
     if not result.findings:
         # nothing to render: skip importing rich (~50 ms of a pre-commit run)
         print(printable(summary), file=file or sys.stdout)
@@ -94,6 +106,8 @@ def print_report(result: LintResult, threshold: Severity, *, color: bool = True,
         where = loc.path or "<input>"
         if loc.line is not None:
             where += f":{loc.line}:{loc.column or 1}"
+        if loc.resource:
+            where += f" [{loc.resource}]"
         line = Text()
         line.append(printable(where, one_line=True), style="bold")
         line.append(": ")

@@ -14,10 +14,9 @@ from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
 from ...document.model import ConditionClause, Policy, Statement
-from ...document.operators import ParsedOperator
 from ...document.values import condition_value_text
 from ...document.variables import Text, template_parts
-from ...errors import PolicyEvalError, join_pointer
+from ...errors import ErrorCode, PolicyEvalError, join_pointer
 from ..rule import Finding, Rule, Severity, Target
 
 #: Policy kinds by role.
@@ -29,7 +28,7 @@ PRINCIPAL_KINDS = ("resource", "trust", "rcp")
 class ParseErrorRule(Rule):
     """Reports the grammar/input errors with one of ``error_codes`` as findings."""
 
-    error_codes: ClassVar[tuple[str, ...]] = ()
+    error_codes: ClassVar[tuple[ErrorCode, ...]] = ()
     fix_hint: ClassVar[str | None] = None
     needs_valid_policy = False
 
@@ -202,10 +201,22 @@ def is_allow(statement: Statement) -> bool:
     return statement.effect == "Allow"
 
 
-def op_of(clause: Any) -> ParsedOperator:
-    return clause.parsed_operator
-
-
 def strip_variables(text: str) -> str:
     """``text`` with every ``${...}`` removed (for wildcard checks outside variables)."""
     return "".join(part.value for part in template_parts(text) if isinstance(part, Text))
+
+
+class TemplateRule(Rule):
+    """A rule on an infrastructure template as a whole (kind ``template``): it reads the
+    extraction (:class:`~policy_eval.document.iac.cloudformation.TemplateExtraction`)."""
+
+    kinds = ("template",)
+    needs_valid_policy = False
+
+    def check(self, target: Target) -> Iterator[Finding]:
+        extraction = target.related.get("template")
+        if extraction is not None:
+            yield from self.check_template(extraction)
+
+    def check_template(self, extraction: Any) -> Iterable[Finding]:  # pragma: no cover
+        raise NotImplementedError

@@ -404,7 +404,6 @@ class RoleFacts:
     pool: Any = None
     role_arn: str | None = None
     classic_flow: bool | None = None
-    guests_allowed: bool | None = None
 
     @property
     def guest(self) -> bool:
@@ -576,8 +575,6 @@ def role_facts(target: Target) -> RoleFacts:
     if ip:
         facts.classic_flow = ip.get("AllowClassicFlow") if isinstance(
             ip.get("AllowClassicFlow"), bool) else None
-        facts.guests_allowed = ip.get("AllowUnauthenticatedIdentities") if isinstance(
-            ip.get("AllowUnauthenticatedIdentities"), bool) else None
     trust_policy = trust_policy_of(role.get("trust"))
     if trust_policy is not None:
         facts.trust = analyse_trust(trust_policy)

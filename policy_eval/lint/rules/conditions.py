@@ -16,7 +16,7 @@ from ...document.model import ConditionClause, Policy, Statement
 from ...document.operators import OPERATORS
 from ...document.values import parse_bool, parse_network
 from ...document.values import value_problem as family_value_problem
-from ...errors import PolicyEvalError
+from ...errors import ErrorCode, PolicyEvalError
 from ..rule import Finding, Severity, Target, register
 from ._base import (
     ClauseRule,
@@ -103,7 +103,7 @@ class UnknownOperator(ParseErrorRule):
     name = "unknown-operator"
     summary = "A condition operator AWS does not know"
     severity = Severity.error
-    error_codes = ("unknown-operator",)
+    error_codes = (ErrorCode.unknown_operator,)
 
     def accepts(self, error: PolicyEvalError) -> bool:
         return error.code in self.error_codes and not _is_null_form(_operator_token(error))

@@ -13,7 +13,7 @@ from typing import Any
 
 from ...catalog import glob_match
 from ...document.model import Policy, Statement
-from ...errors import join_pointer
+from ...errors import ErrorCode, join_pointer
 from ..rule import Finding, Severity, Target, register
 from ._base import PRINCIPAL_KINDS, ParseErrorRule, StatementRule, raw_at, string_items
 
@@ -102,7 +102,7 @@ class InvalidPrincipal(ParseErrorRule, StatementRule):
     summary = "A malformed Principal (bad type, account, ARN or service name)"
     severity = Severity.error
     kinds = PRINCIPAL_KINDS
-    error_codes = ("invalid-principal",)
+    error_codes = (ErrorCode.invalid_principal,)
     needs_valid_policy = False
     partial_ok = True
     fix_hint = 'write {"AWS": "arn:aws:iam::111122223333:role/name"}, {"Service": ' \
@@ -153,7 +153,7 @@ class MissingPrincipal(ParseErrorRule):
     summary = "A resource or trust policy statement without Principal"
     severity = Severity.error
     kinds = PRINCIPAL_KINDS
-    error_codes = ("missing-principal",)
+    error_codes = (ErrorCode.missing_principal,)
     example_kind = "trust"
     fix_hint = "add the Principal the statement applies to"
 

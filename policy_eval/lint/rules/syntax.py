@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from ...errors import join_pointer
+from ...errors import ErrorCode, join_pointer
 from ..rule import KINDS, Finding, Rule, Severity, Target, register
-from ._base import IDENTITY_KINDS, ParseErrorRule, raw_statements
+from ._base import IDENTITY_KINDS, ParseErrorRule, TemplateRule, raw_statements
 
 ALL_KINDS = KINDS
 
@@ -90,7 +90,7 @@ class InvalidSyntax(ParseErrorRule):
     summary = "The file is not valid JSON or YAML"
     severity = Severity.error
     kinds = ALL_KINDS
-    error_codes = ("json-syntax", "yaml-syntax", "non-finite-number")
+    error_codes = (ErrorCode.json_syntax, ErrorCode.yaml_syntax, ErrorCode.non_finite_number)
     fix_hint = "fix the syntax at the position shown (a trailing comma, a missing quote)"
 
 
@@ -128,7 +128,7 @@ class DuplicateKey(ParseErrorRule):
     summary = "A key appears twice in one object; which value applies is ambiguous"
     severity = Severity.error
     kinds = ALL_KINDS
-    error_codes = ("duplicate-key",)
+    error_codes = (ErrorCode.duplicate_key,)
     fix_hint = "keep one entry; merge the values into an array where the element takes one"
 
 
@@ -166,9 +166,11 @@ class UnreadableDocument(ParseErrorRule):
     severity = Severity.error
     kinds = ALL_KINDS
     examples_in_tests = True
-    error_codes = ("binary-file", "invalid-utf8", "file-too-large", "too-deep", "unreadable",
-                   "file-not-found", "invalid-input", "not-a-regular-file", "invalid-path",
-                   "number-too-long", "yaml-alias-expansion", "yaml-recursive-alias")
+    error_codes = (ErrorCode.binary_file, ErrorCode.invalid_utf8, ErrorCode.file_too_large,
+                   ErrorCode.too_deep, ErrorCode.unreadable, ErrorCode.file_not_found,
+                   ErrorCode.invalid_input, ErrorCode.not_a_regular_file, ErrorCode.invalid_path,
+                   ErrorCode.number_too_long, ErrorCode.yaml_alias_expansion,
+                   ErrorCode.yaml_recursive_alias)
     fix_hint = "save the policy as UTF-8 JSON or YAML"
 
 
@@ -250,7 +252,7 @@ class InvalidVersion(ParseErrorRule):
     name = "invalid-version"
     summary = "Version is neither 2012-10-17 nor 2008-10-17"
     severity = Severity.error
-    error_codes = ("invalid-version",)
+    error_codes = (ErrorCode.invalid_version,)
     fix_hint = 'use "Version": "2012-10-17" (it is a language version, not a date)'
 
 
@@ -326,7 +328,7 @@ class UnknownElement(ParseErrorRule):
     name = "unknown-element"
     summary = "An element the IAM grammar does not know (a typo such as Actions)"
     severity = Severity.error
-    error_codes = ("unknown-element",)
+    error_codes = (ErrorCode.unknown_element,)
     fix_hint = "use the exact element name: Version, Id, Statement, Sid, Effect, Action, " \
                "NotAction, Resource, NotResource, Principal, NotPrincipal, Condition"
 
@@ -362,7 +364,7 @@ class MissingElement(ParseErrorRule):
     name = "missing-element"
     summary = "Missing Statement, Effect or Action"
     severity = Severity.error
-    error_codes = ("missing-statement", "missing-effect", "missing-action")
+    error_codes = (ErrorCode.missing_statement, ErrorCode.missing_effect, ErrorCode.missing_action)
     fix_hint = "add the missing element"
 
 
@@ -397,7 +399,7 @@ class InvalidEffect(ParseErrorRule):
     name = "invalid-effect"
     summary = 'Effect is not exactly "Allow" or "Deny"'
     severity = Severity.error
-    error_codes = ("invalid-effect",)
+    error_codes = (ErrorCode.invalid_effect,)
     fix_hint = 'write "Allow" or "Deny" (case-sensitive, no spaces)'
 
 
@@ -433,7 +435,7 @@ class InvalidType(ParseErrorRule):
     name = "invalid-type"
     summary = "An element has the wrong JSON type"
     severity = Severity.error
-    error_codes = ("invalid-type",)
+    error_codes = (ErrorCode.invalid_type,)
     fix_hint = "use a string or an array of strings (objects for Principal and Condition)"
 
 
@@ -469,7 +471,7 @@ class ElementCombination(ParseErrorRule):
     name = "element-combination"
     summary = "Action with NotAction, Resource with NotResource, or Principal with NotPrincipal"
     severity = Severity.error
-    error_codes = ("element-combination",)
+    error_codes = (ErrorCode.element_combination,)
     fix_hint = "keep one of the two elements"
 
 
@@ -505,7 +507,7 @@ class MissingResource(ParseErrorRule):
     name = "missing-resource"
     summary = "A statement has neither Resource nor NotResource"
     severity = Severity.error
-    error_codes = ("missing-resource",)
+    error_codes = (ErrorCode.missing_resource,)
     fix_hint = "name the resources the statement applies to"
 
 
@@ -924,3 +926,129 @@ class IdInIdentityPolicy(Rule):
         if isinstance(target.data, dict) and "Id" in target.data:
             yield self.finding(target, "/Id", "Id has no meaning in an identity-based policy",
                                key=True, fix="remove Id")
+
+
+@register
+class InvalidTemplate(ParseErrorRule):
+    """What it does
+    ------------
+    Reports an infrastructure template (CloudFormation, SAM, CDK output) whose IAM or
+    Cognito resources cannot be read: a ``Ref`` or ``Fn::GetAtt`` to nothing, a circular
+    reference, a ``!Sub`` variable that names no parameter, resource or attribute, a
+    malformed intrinsic function, a resource without ``Type`` or without its policy.
+
+    Why is this bad?
+    ----------------
+    CloudFormation refuses the template, and the policies that depend on the value cannot
+    be checked. The other resources of the template are still linted.
+
+    Example
+    -------
+    ```yaml
+    Resources:
+      TaskRole:
+        Type: AWS::IAM::Role
+        Properties:
+          RoleName: !Sub "${Service}-task"
+          AssumeRolePolicyDocument:
+            Statement: [{Effect: Allow, Principal: {Service: ecs-tasks.amazonaws.com},
+                         Action: "sts:AssumeRole"}]
+    ```
+
+    Use instead
+    -----------
+    ```yaml
+    Parameters:
+      Service: {Type: String, Default: billing}
+    Resources:
+      TaskRole:
+        Type: AWS::IAM::Role
+        Properties:
+          Description: the billing service's tasks
+          RoleName: !Sub "${Service}-task"
+          AssumeRolePolicyDocument:
+            Version: "2012-10-17"
+            Statement: [{Effect: Allow, Principal: {Service: ecs-tasks.amazonaws.com},
+                         Action: "sts:AssumeRole"}]
+    ```
+    """
+
+    code = "SYN021"
+    name = "invalid-template"
+    summary = "A template value cannot be resolved (Ref to nothing, cycle, bad !Sub variable)"
+    severity = Severity.error
+    kinds = ("template",)
+    error_codes = (ErrorCode.template_error, ErrorCode.invalid_template,
+                   ErrorCode.invalid_intrinsic, ErrorCode.unknown_reference,
+                   ErrorCode.circular_reference, ErrorCode.sub_missing_variable)
+    fix_hint = ("declare the parameter or resource the value names, or write ${!...} for a "
+                "literal ${...}")
+
+
+@register
+class TemplateValueNotAnalysed(TemplateRule):
+    """What it does
+    ------------
+    Reports a value of an infrastructure template that cannot be known before deployment,
+    and so was not analysed: a parameter without ``Default`` (and no ``--param``),
+    ``Fn::ImportValue``, a dynamic reference, an attribute with no documented placeholder;
+    and what the template only points at: an AWS managed policy, a permissions boundary or
+    a SAM policy template whose definition is not available.
+
+    Why is this bad?
+    ----------------
+    Nothing is known about such a value, so no rule can vouch for it: it is neither
+    treated as a wildcard (which would invent findings) nor as harmless (which would hide
+    them). Findings that other rules would report on the placeholder are dropped; this one
+    says what to supply (``--param NAME=VALUE``) to have it checked.
+
+    Example
+    -------
+    ```yaml
+    Parameters:
+      DataBucket:
+        Type: String
+    Resources:
+      ReadPolicy:
+        Type: AWS::IAM::ManagedPolicy
+        Properties:
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - {Effect: Allow, Action: s3:GetObject, Resource: !Sub "arn:aws:s3:::${DataBucket}/*"}
+    ```
+
+    Use instead
+    -----------
+    ```yaml
+    Parameters:
+      DataBucket:
+        Type: String
+        Default: example-data
+    Resources:
+      ReadPolicy:
+        Type: AWS::IAM::ManagedPolicy
+        Properties:
+          Description: read the data bucket
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - {Effect: Allow, Action: s3:GetObject, Resource: !Sub "arn:aws:s3:::${DataBucket}/*"}
+    ```
+    """
+
+    code = "SYN022"
+    name = "template-value-not-analysed"
+    summary = "A template value unknown before deployment (or defined elsewhere) was not analysed"
+    severity = Severity.info
+
+    def check_template(self, extraction: Any) -> Iterator[Finding]:
+        for pointer, unknown in extraction.unknowns.items():
+            yield Finding(self.code, self.name, f"not analysed: {unknown.describe()}",
+                          self.severity, extraction.location(pointer),
+                          "pass the value with --param NAME=VALUE (or give the parameter "
+                          "a Default)")
+        for note in extraction.notes:
+            if note.not_analysed:
+                yield Finding(self.code, self.name, note.message, self.severity,
+                              extraction.location(note.pointer))

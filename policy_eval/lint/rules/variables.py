@@ -9,16 +9,18 @@ statements the parser rejected.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from ...catalog import get_catalog
 from ...document.model import ConditionClause, Policy, Statement
 from ...document.variables import VariableSyntaxError, parse_template, variables_in
-from ...errors import PolicyEvalError, join_pointer
+from ...errors import ErrorCode, PolicyEvalError, join_pointer
 from ..rule import Finding, Rule, Severity, Target, register
 from ._base import (
     ClauseRule,
     ParseErrorRule,
     StatementRule,
+    TemplateRule,
     clause_values,
     did_you_mean,
     element_values,
@@ -65,7 +67,7 @@ class VariableSyntax(ParseErrorRule):
     name = "variable-syntax"
     summary = "A malformed policy variable (missing brace, empty, space in the name)"
     severity = Severity.error
-    error_codes = ("variable-syntax",)
+    error_codes = (ErrorCode.variable_syntax,)
     fix_hint = "write ${key} or ${key, 'default'}"
 
     def accepts(self, error: PolicyEvalError) -> bool:
@@ -104,7 +106,7 @@ class DefaultValueSyntax(ParseErrorRule):
     name = "default-value-syntax"
     summary = "A policy-variable default value not written as ${key, 'default'}"
     severity = Severity.error
-    error_codes = ("variable-syntax",)
+    error_codes = (ErrorCode.variable_syntax,)
     fix_hint = "write ${key, 'default'} (comma, space, single quotes)"
 
     def accepts(self, error: PolicyEvalError) -> bool:
@@ -334,3 +336,77 @@ class UnknownVariable(StatementRule):
             yield self.finding_at(target, pointer,
                                   f"unknown policy variable ${{{key}}}{hint(guess)}",
                                   fix=f"use ${{{guess}}}" if guess else None)
+
+
+@register
+class UnescapedVariableInSub(TemplateRule):
+    """What it does
+    ------------
+    Reports a policy variable written as ``${...}`` inside CloudFormation's ``Fn::Sub``
+    (``!Sub``), such as ``${cognito-identity.amazonaws.com:sub}`` or ``${aws:username}``.
+
+    Why is this bad?
+    ----------------
+    ``Fn::Sub`` reads every ``${...}`` as a template reference. CloudFormation rejects the
+    template (``cognito-identity.amazonaws.com:sub`` names no parameter or resource) or,
+    when a parameter of that name exists, substitutes its value: the policy then holds a
+    fixed string instead of the per-identity variable, and every identity shares one
+    prefix. IAM receives the variable only when it is escaped as ``${!...}``. (policy-eval
+    analyses the policy as if it were escaped, as the author meant.)
+
+    Example
+    -------
+    ```yaml
+    Resources:
+      AuthRole:
+        Type: AWS::IAM::Role
+        Properties:
+          AssumeRolePolicyDocument: {Statement: []}
+          Policies:
+            - PolicyName: own-photos
+              PolicyDocument:
+                Version: "2012-10-17"
+                Statement:
+                  - Effect: Allow
+                    Action: s3:GetObject
+                    Resource: !Sub "arn:aws:s3:::photos/${cognito-identity.amazonaws.com:sub}/*"
+    ```
+
+    Use instead
+    -----------
+    ```yaml
+    Resources:
+      AuthRole:
+        Type: AWS::IAM::Role
+        Properties:
+          AssumeRolePolicyDocument: {Statement: []}
+      OwnPhotos:
+        Type: AWS::IAM::Policy
+        Properties:
+          PolicyName: own-photos
+          Roles: [!Ref AuthRole]
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:   # ${!...} is the escape that gives IAM the variable
+              - {Effect: Allow, Action: s3:GetObject,
+                 Resource: !Sub "arn:aws:s3:::photos/${!cognito-identity.amazonaws.com:sub}/*"}
+    ```
+    """
+
+    code = "VAR006"
+    name = "unescaped-variable-in-sub"
+    summary = "A policy variable inside !Sub/Fn::Sub is not escaped as ${!...}"
+    severity = Severity.error
+    security_severity = 6.5
+
+    def check_template(self, extraction: Any) -> Iterator[Finding]:
+        for variable in extraction.sub_variables:
+            loc = extraction.location(variable.pointer)
+            what = ("CloudFormation substitutes the parameter or resource of that name, so "
+                    "the policy gets a fixed value" if variable.shadowed else
+                    "CloudFormation rejects the template (it names no parameter or resource)")
+            yield Finding(self.code, self.name,
+                          f"${{{variable.name}}} inside Fn::Sub is read as a template "
+                          f"reference, not as the IAM policy variable: {what}", self.severity,
+                          loc, f"write ${{!{variable.name}}} so that IAM receives "
+                               f"${{{variable.name}}}", self.security_severity)

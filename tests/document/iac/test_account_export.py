@@ -6,6 +6,9 @@ import json
 import urllib.parse
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from policy_eval.document.iac import read_templates, reader_for
 from policy_eval.document.iac.account_export import logical_id, read_account_export
 from policy_eval.document.source import load_file, parse_json
@@ -87,3 +90,23 @@ def test_logical_ids() -> None:
     assert logical_id("arn:aws:iam::111122223333:role/service/notes-api") == "role:notes-api"
     assert logical_id("arn:aws:iam::aws:policy/ReadOnlyAccess") == "aws-policy:ReadOnlyAccess"
     assert logical_id("arn:aws:iam::111122223333:policy/a/b/p") == "policy:p"
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.sampled_from(["Arn", "RoleName", "AssumeRolePolicyDocument", "RolePolicyList",
+                         "PolicyDocument", "AttachedManagedPolicies", "PolicyArn",
+                         "PermissionsBoundary", "PolicyVersionList", "Document",
+                         "IsDefaultVersion", "GroupList"]), inner, max_size=4),
+    max_leaves=12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_JSON, max_size=3), st.lists(_JSON, max_size=2), st.lists(_JSON, max_size=2))
+def test_any_export_gives_a_document_or_located_errors(roles: list, users: list,
+                                                       policies: list) -> None:
+    text = json.dumps({"RoleDetailList": roles, "UserDetailList": users,
+                       "GroupDetailList": [], "Policies": policies})
+    extraction = extract(Path("export.json"), text)
+    json.dumps(extraction.view.data)

@@ -388,6 +388,30 @@ resource "aws_iam_group_policy" "write" {
         "arn:aws:s3:::media/${aws:username}/*"
 
 
+def test_tfvars_values_are_the_parameter_defaults(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text('''
+variable "bucket" {
+  default = "dev-media"
+}
+variable "team" {}
+resource "aws_iam_policy" "p" {
+  policy = jsonencode({Version = "2012-10-17", Statement = [{Effect = "Allow",
+    Action = "s3:GetObject", Resource = "arn:aws:s3:::${var.bucket}/${var.team}/*"}]})
+}
+''')
+    (tmp_path / "terraform.tfvars").write_text('bucket = "prod-media"\nteam = "red"\n')
+    (tmp_path / "z.auto.tfvars").write_text('team = "blue"\n')
+    [extraction] = read_templates(reader_for(tmp_path / "main.tf"), tmp_path / "main.tf", None)
+    parameters = extraction.source.data["Parameters"]
+    assert parameters["bucket"]["Default"] == "prod-media"
+    assert parameters["team"]["Default"] == "blue"
+    [policy] = extraction.view.data["ManagedPolicies"]
+    assert policy["PolicyVersionList"][0]["Document"]["Statement"][0]["Resource"] == \
+        "arn:aws:s3:::prod-media/blue/*"
+    loc = extraction.source.location("/Parameters/team/Default")
+    assert (Path(loc.path).name, loc.line) == ("z.auto.tfvars", 1)
+
+
 def test_reference_problems_are_located_errors_and_unknowns() -> None:
     data, read = translate('''
 locals {
@@ -490,3 +514,28 @@ def test_any_text_gives_a_document_or_located_errors(text: str) -> None:
 
 def test_unescape_handles_hcl_escapes() -> None:
     assert unescape(r"a\"b\\c\n\t\u00e9") == 'a"b\\c\n\té'
+
+
+def test_instances_of_count_and_for_each_resources_are_the_resource() -> None:
+    data, _ = translate('''
+resource "aws_iam_role" "r" {
+  for_each           = toset(["a", "b"])
+  name               = "role-${each.key}"
+  assume_role_policy = "{}"
+}
+resource "aws_s3_bucket" "b" {
+  count  = 2
+  bucket = "b-${count.index}"
+}
+resource "aws_iam_role_policy" "p" {
+  role   = aws_iam_role.r["a"].name
+  policy = jsonencode({Version = "2012-10-17", Statement = [{Effect = "Allow",
+    Action = "s3:GetObject", Resource = aws_s3_bucket.b[0].arn}]})
+}
+''')
+    props = resource(data, "aws_iam_role_policy.p")["Properties"]
+    assert props["Roles"] == [{"Ref": "aws_iam_role.r"}]
+    assert props["PolicyDocument"]["Statement"][0]["Resource"] == {
+        "Fn::GetAtt": ["aws_s3_bucket.b", "Arn"]}
+    assert resource(data, "aws_iam_role.r")["Properties"]["RoleName"] == {
+        "Fn::Join": ["", ["role-", {"PolicyEval::Unknown": "each.key"}]]}

@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from policy_eval.document.iac import read_templates, reader_for
 from policy_eval.document.iac.terraform import read_show_json
@@ -110,3 +112,31 @@ def test_invalid_policy_json_in_a_plan_is_a_located_error() -> None:
     [error] = [e for e in extraction.errors if e.code == "json-syntax"]
     assert "assume_role_policy is not valid JSON" in error.message
     assert error.location.line is not None
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.sampled_from(["assume_role_policy", "inline_policy", "policy", "name", "role",
+                         "roles", "role_mapping", "mapping_rule", "identity_pool_id", "x"]),
+        inner, max_size=4), max_leaves=12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(["aws_iam_role", "aws_iam_role_policy", "aws_cognito_identity_pool",
+                        "aws_cognito_identity_pool_roles_attachment",
+                        "aws_iam_role_policy_attachment", "aws_s3_bucket_policy"]),
+       _JSON, _JSON)
+def test_any_resource_values_give_a_document_or_located_errors(kind: str, values: object,
+                                                               after_unknown: object) -> None:
+    plan = {"format_version": "1.2", "planned_values": {"root_module": {"resources": [
+        {"address": f"{kind}.x", "mode": "managed", "type": kind, "name": "x",
+         "values": values}]}},
+        "resource_changes": [{"address": f"{kind}.x", "change": {
+            "after_unknown": after_unknown}}]}
+    source = parse_json(json.dumps(plan), "plan.json")
+    [extraction] = read_templates(reader_for("plan.json", source.data), Path("plan.json"),
+                                  source)
+    for error in extraction.errors:
+        assert isinstance(error, PolicyEvalError)
+    json.dumps(extraction.view.data)

@@ -88,6 +88,8 @@ class ModuleIndex:
     locals: dict[str, tuple[Attribute, HclFile]] = field(default_factory=dict)
     resources: dict[str, Block] = field(default_factory=dict)     # "aws_iam_role.auth"
     data: dict[str, Block] = field(default_factory=dict)          # "aws_region.current"
+    #: variable values assigned in the module's ``.tfvars`` files
+    values: dict[str, tuple[Attribute, HclFile]] = field(default_factory=dict)
 
 
 class Evaluator:
@@ -345,7 +347,9 @@ class Evaluator:
             return int(str(accessor.children[-1]))
         inner = self._children(accessor)
         value = self.evaluate(inner[0], ctx).value if inner else None
-        return value if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+        if isinstance(value, str):
+            return IndexKey(value)
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
 
     def _index(self, node: Node, steps: list[str | int | None], tree: Tree,
                ctx: Context) -> Node:
@@ -404,10 +408,23 @@ class Evaluator:
             return unknown(ctx.text_of(tree), span)
         if not steps:
             return ref(name, span)
-        default = self.attribute(block, "default")
+        default = self.variable_value(name)
         if default is None:
             return unknown(ctx.text_of(tree), span)
         return self._index(default, steps, tree, ctx)
+
+    def variable_value(self, name: str) -> Node | None:
+        """The value a variable has when nothing else is given: its ``.tfvars`` value
+        (``terraform.tfvars``, then ``*.auto.tfvars``, as Terraform loads them), else its
+        ``default``."""
+        assigned = self.index.values.get(name)
+        if assigned is not None:
+            attr, file = assigned
+            node = self.evaluate(attr.expression, Context(file))
+            node.key_span = attr.key_span
+            return node
+        block = self.index.variables.get(name)
+        return self.attribute(block, "default") if block is not None else None
 
     def _local(self, name: str, span: FileSpan) -> Node | None:
         if name in self._locals:
@@ -566,9 +583,15 @@ class Evaluator:
         return Node(out, span)
 
 
+class IndexKey(str):
+    """A string written as an index (``x["key"]``), not as an attribute (``x.key``): a
+    ``for_each`` instance key of a resource."""
+
+
 def _attributes(steps: list[str | int | None]) -> list[str]:
-    """The attribute names of a resource traversal, instance keys (``[0]``) left out."""
-    return [s for s in steps if isinstance(s, str)] if all(
+    """The attribute names of a resource traversal, instance keys (``[0]``, ``["a"]``)
+    left out."""
+    return [s for s in steps if isinstance(s, str) and not isinstance(s, IndexKey)] if all(
         s is not None for s in steps) else ["<unknown>"]
 
 

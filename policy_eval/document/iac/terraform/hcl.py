@@ -56,6 +56,8 @@ class HclFile:
     path: str
     text: str
     blocks: list[Block] = field(default_factory=list)
+    #: top-level attributes (a ``.tfvars`` file has nothing else)
+    attributes: dict[str, Attribute] = field(default_factory=dict)
 
     def source_of(self, node: Tree) -> str:
         """The text a tree node was parsed from."""
@@ -133,7 +135,7 @@ def parse_file(text: str, path: str) -> HclFile:
         raise InputError("invalid HCL: nested too deeply", Location(path, 1, 1),
                          "too-deep") from None
     hcl = HclFile(path, text)
-    hcl.blocks = _body(tree.children[0], hcl)[1]
+    hcl.attributes, hcl.blocks = _body(tree.children[0], hcl)
     return hcl
 
 

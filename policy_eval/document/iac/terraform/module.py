@@ -55,7 +55,9 @@ def read_module(paths: Sequence[str | Path], display: Sequence[str] | None = Non
         directory = Path(paths[0]).parent if paths else Path(".")
     if not files:
         return ModuleRead(None, errors, shown)
-    document, found = translate_module(files, directory)
+    values, value_errors = _values_files(directory)
+    document, found = translate_module(files, directory, values=values)
+    errors += value_errors
     return ModuleRead(document, errors + found, shown)
 
 
@@ -100,7 +102,7 @@ def _parameter(block: Any, evaluator: Evaluator) -> Node:
     """A CloudFormation parameter for a Terraform variable (``Default`` when it has one a
     parameter can hold: a string, number, bool, or list of them)."""
     members: dict[str, Node] = {}
-    default = evaluator.attribute(block, "default")
+    default = evaluator.variable_value(block.labels[0])
     kind = "String"
     if default is not None:
         value = plain(default)
@@ -123,9 +125,13 @@ def _parameter(block: Any, evaluator: Evaluator) -> Node:
     return Node(members, block.span, block.key_span)
 
 
-def translate_module(files: list[HclFile], directory: Path, only: str | None = None) -> \
+def translate_module(files: list[HclFile], directory: Path, only: str | None = None,
+                     values: Sequence[HclFile] = ()) -> \
         tuple[SourceDocument, list[PolicyEvalError]]:
     """The CloudFormation-shaped document of parsed module files.
+
+    ``values`` are the module's parsed ``.tfvars`` files (in loading order): their
+    assignments become the ``Default`` of the variables' parameters.
 
     With ``only`` (one of the files), the document is that file's view of its module:
     every resource is there (references, attachments and the identity pool's roles need
@@ -136,6 +142,8 @@ def translate_module(files: list[HclFile], directory: Path, only: str | None = N
     finding in the file that changed is reported when only that one is.
     """
     index, errors = index_module(files, directory)
+    for tfvars in values:
+        index.values.update({name: (attr, tfvars) for name, attr in tfvars.attributes.items()})
     evaluator = Evaluator(index, lambda block: policy_document(block, evaluator))
     parameters = {name: _parameter(block, evaluator) for name, block in index.variables.items()}
     resources: dict[str, Node] = {}
@@ -222,5 +230,24 @@ def read_terraform_file(path: Path, source: SourceDocument | None = None,
             files.append(_parse_cached(sibling, display_name(sibling)))
         except PolicyEvalError:
             continue
-    document, _ = translate_module(files, path.parent, only=shown)
+    values, value_errors = _values_files(path.parent)
+    document, _ = translate_module(files, path.parent, only=shown, values=values)
+    document.errors += value_errors
     return [document]
+
+
+def _values_files(directory: Path) -> tuple[list[HclFile], list[PolicyEvalError]]:
+    """The ``.tfvars`` files Terraform loads by itself, in its order: ``terraform.tfvars``,
+    then ``*.auto.tfvars`` by name."""
+    from ..located import display_name
+
+    paths = [directory / "terraform.tfvars", *sorted(directory.glob("*.auto.tfvars"))]
+    parsed: list[HclFile] = []
+    errors: list[PolicyEvalError] = []
+    for path in paths:
+        if path.is_file():
+            try:
+                parsed.append(_parse_cached(path, display_name(path)))
+            except PolicyEvalError as exc:
+                errors.append(exc)
+    return parsed, errors

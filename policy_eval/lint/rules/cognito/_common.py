@@ -1,4 +1,6 @@
-"""Shared bases and helpers of the Cognito rule family (trust probes, statement helpers)."""
+"""Shared bases and helpers of the Cognito rule family: trust probes, statement helpers, and
+the per-identity probes (which variables are per identity, identity A's and B's values for
+them, the concrete resources a statement grants them)."""
 
 from __future__ import annotations
 
@@ -6,7 +8,10 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from ....catalog import get_catalog
 from ....document.model import Policy, Statement
+from ....document.values import is_arn
+from ....document.variables import Variable, template_parts
 from ....engine.explain import Decision
 from ...rule import Finding, Target
 from .. import _probe as P
@@ -69,3 +74,59 @@ def _assume_probe(trust: Policy, st: Statement, *, guest: bool,
 
 _POOL_ID_RE = re.compile(r"^[\w-]+:[0-9a-f-]+$")
 _REGION_RE = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")
+
+
+# ---------------------------------------------------------------- per-identity probes
+
+def _is_per_identity(var: Variable) -> bool:
+    key = var.folded
+    return (P.cognito_claim(key) == "sub" or key in ("aws:username", "aws:userid",
+                                                     "aws:principalarn")
+            or key.startswith("aws:principaltag/")
+            or (":" in key and key.split(":")[0].endswith((".com", ".com.cn"))
+                and P.cognito_claim(key) is None))
+
+
+def _values_for(var: Variable, who: str) -> str:
+    """Probe values of a per-identity variable for identity A or B."""
+    key = var.folded
+    if P.cognito_claim(key) == "sub":
+        return P.IDENTITY_A if who == "A" else P.IDENTITY_B
+    if P.cognito_claim(key) == "aud":
+        return P.PROBE_POOL_ID
+    if key.startswith("aws:principaltag/"):
+        return "team-a" if who == "A" else "team-b"
+    if key == "aws:userid":
+        return "AROAPROBEROLEID:" + ("alice" if who == "A" else "bob")
+    return "alice" if who == "A" else "bob"
+
+
+def _leading_key_values(clause: Any, who: str) -> dict[str, str]:
+    """Context for the variables in a LeadingKeys clause (identity A's or B's values)."""
+    out: dict[str, str] = {}
+    for value in clause.values:
+        for part in template_parts(value):
+            if isinstance(part, Variable):
+                out[part.key] = _values_for(part, who)
+    return out
+
+
+def _own_resources(st: Statement, action: str, ctx: dict[str, Any],
+                   enabled: bool) -> list[str]:
+    """Concrete resources of the statement's own Resource entries that the action accepts."""
+    if st.resources is None:
+        return []
+    cat = get_catalog()
+    rts = cat.resource_types_of_action(action)
+    values = {k: v for k, v in ctx.items() if isinstance(v, str)}
+    out = []
+    for res in st.resources:
+        if res == "*":
+            out.append(P.concrete_resource(action))
+            continue
+        if rts and not any(cat.arn_matches_resource_type(res, rt) for rt in rts):
+            continue
+        concrete = P.instantiate(res, values, enabled=enabled)
+        if is_arn(concrete):
+            out.append(concrete)
+    return out

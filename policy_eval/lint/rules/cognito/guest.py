@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from ....catalog import get_catalog
-from ....document.model import Policy, Statement
+from ....document.model import Policy
 from ....errors import PolicyEvalError
 from ...rule import Finding, Severity, Target, register
 from .. import _probe as P
-from ._common import _CognitoRule, _stmt_ptr
+from ._common import _CognitoRule, _own_resources, _stmt_ptr
 
 _SENSITIVE_SERVICES = ("iam", "sts", "cognito-identity", "cognito-idp", "organizations")
 _WRITE_LEVELS = ("Write", "Permissions management", "Tagging")
@@ -35,27 +34,6 @@ class _GuestRule(_CognitoRule):
 def _guest_context(facts: P.RoleFacts) -> dict[str, Any]:
     pool = facts.trust.pool_ids[0] if facts.trust and facts.trust.pool_ids else P.PROBE_POOL_ID
     return P.cognito_context(P.IDENTITY_A, guest=True, pool_id=pool)
-
-
-def _own_resources(st: Statement, action: str, ctx: dict[str, Any],
-                   enabled: bool) -> list[str]:
-    """Concrete resources of the statement's own Resource entries that the action accepts."""
-    if st.resources is None:
-        return []
-    cat = get_catalog()
-    rts = cat.resource_types_of_action(action)
-    values = {k: v for k, v in ctx.items() if isinstance(v, str)}
-    out = []
-    for res in st.resources:
-        if res == "*":
-            out.append(P.concrete_resource(action))
-            continue
-        if rts and not any(cat.arn_matches_resource_type(res, rt) for rt in rts):
-            continue
-        concrete = P.instantiate(res, values, enabled=enabled)
-        if concrete.startswith("arn:") and concrete.count(":") >= 5:
-            out.append(concrete)
-    return out
 
 
 @register
@@ -277,8 +255,6 @@ class GuestOutsideScopeDown(_GuestRule):
 
 def _scope_down() -> list[Policy]:
     """The default guest scope-down session policies (from the Cognito simulator's data)."""
-    try:
-        from ....cognito.scope_down import scope_down_policies
-        return [p.policy for p in scope_down_policies()]
-    except (ImportError, OSError, PolicyEvalError, KeyError, ValueError):
-        return []
+    from ....cognito.scope_down import scope_down_policies
+
+    return [p.policy for p in scope_down_policies()]

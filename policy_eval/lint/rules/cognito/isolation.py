@@ -7,14 +7,18 @@ from typing import Any
 
 from ....catalog import get_catalog
 from ....document.model import Policy, Statement
-from ....document.variables import Variable
+from ....document.variables import Variable, template_parts
 from ....errors import PolicyEvalError
 from ...rule import Finding, Severity, Target, register
 from .. import _probe as P
-from ._common import _CognitoRule, _stmt_ptr
-from .guest import _own_resources
-from .storage import _leading_key_values
-from .variables import _is_per_identity, _values_for
+from ._common import (
+    _CognitoRule,
+    _is_per_identity,
+    _leading_key_values,
+    _own_resources,
+    _stmt_ptr,
+    _values_for,
+)
 
 
 def _isolation_probes(policy: Policy, st: Statement) -> list[tuple[str, str, dict[str, Any],
@@ -27,7 +31,7 @@ def _isolation_probes(policy: Policy, st: Statement) -> list[tuple[str, str, dic
     actions = P.statement_actions(st)
     ctx_a = P.cognito_context()
     for res in st.resources or ():
-        parts = P.template_parts(res)
+        parts = template_parts(res)
         vars_ = [p for p in parts if isinstance(p, Variable) and _is_per_identity(p)]
         if not vars_:
             continue
@@ -59,7 +63,7 @@ def _isolation_probes(policy: Policy, st: Statement) -> list[tuple[str, str, dic
                                 {"condition": "dynamodb:LeadingKeys"}))
         if clause.folded_key == "s3:prefix" and "s3:ListBucket" in actions:
             for value in clause.values:
-                parts = P.template_parts(value)
+                parts = template_parts(value)
                 vars_ = [p for p in parts if isinstance(p, Variable) and _is_per_identity(p)]
                 if not vars_:
                     continue

@@ -29,18 +29,15 @@ def _truthy(value: Any) -> bool:
 
 
 class _PoolView:
-    """The settings COG019 reads, from a pool file, SetIdentityPoolRoles input or a
-    CloudFormation template: (pointer, value) pairs."""
+    """The settings COG019 reads, from a pool file or SetIdentityPoolRoles input (a
+    template's pool arrives in the same shapes, located in the template): (pointer, value)
+    pairs."""
 
     def __init__(self, data: Any) -> None:
         self.pools: list[tuple[str, dict[str, Any]]] = []          # (pointer, settings)
         self.mappings: list[tuple[str, dict[str, Any]]] = []       # (pointer, RoleMapping)
         self.tag_maps: list[tuple[str, dict[str, Any]]] = []       # (pointer, {tag: claim})
         if not isinstance(data, dict):
-            return
-        resources = data.get("Resources")
-        if isinstance(resources, dict):
-            self._template(resources)
             return
         ip = data.get("IdentityPool")
         if isinstance(ip, dict):
@@ -61,20 +58,6 @@ class _PoolView:
                 if isinstance(mapping, dict):
                     self.mappings.append((join_pointer(pointer, key), mapping))
 
-    def _template(self, resources: dict[str, Any]) -> None:
-        for name, res in resources.items():
-            if not isinstance(res, dict) or not isinstance(res.get("Properties"), dict):
-                continue
-            props, base = res["Properties"], join_pointer("/Resources", name, "Properties")
-            kind = res.get("Type")
-            if kind == "AWS::Cognito::IdentityPool":
-                self.pools.append((base, props))
-            elif kind == "AWS::Cognito::IdentityPoolRoleAttachment":
-                self._mappings(join_pointer(base, "RoleMappings"), props.get("RoleMappings"))
-            elif kind == "AWS::Cognito::IdentityPoolPrincipalTag" and isinstance(
-                    props.get("PrincipalTags"), dict):
-                self.tag_maps.append((join_pointer(base, "PrincipalTags"), props["PrincipalTags"]))
-
 
 @register
 class PoolRiskySettings(_CognitoRule):
@@ -82,7 +65,7 @@ class PoolRiskySettings(_CognitoRule):
 
     What it does
     ------------
-    On a pool file (AWS API shapes) or a CloudFormation template, flags:
+    On a pool file (AWS API shapes) or a template's identity pool, flags:
     ``AllowUnauthenticatedIdentities`` together with ``AllowClassicFlow`` (guests choose
     the role and escape the scope-down); a ``Rules`` role mapping whose
     ``AmbiguousRoleResolution`` is ``AuthenticatedRole`` (users no rule matches still get

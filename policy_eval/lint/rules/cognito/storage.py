@@ -9,12 +9,10 @@ from typing import Any
 
 from ....catalog import get_catalog
 from ....document.model import Policy, Statement
-from ....document.variables import Text, Variable
+from ....document.variables import Text, Variable, template_parts
 from ...rule import Finding, Severity, Target, register
 from .. import _probe as P
-from ._common import _CognitoRule, _stmt_ptr
-from .guest import _own_resources
-from .variables import _is_per_identity, _values_for
+from ._common import _CognitoRule, _is_per_identity, _leading_key_values, _own_resources, _stmt_ptr
 
 _S3_OBJECT = re.compile(r"^arn:[^:]+:s3:::([^/]+)/(.*)$")
 _S3_BUCKET = re.compile(r"^arn:[^:]+:s3:::([^/*?]+)$")
@@ -52,7 +50,7 @@ def _per_identity_buckets(targets: Iterable[Target]) -> dict[str, str]:
 
 
 def _prefix_before_identity(text: str) -> str | None:
-    parts = P.template_parts(text)
+    parts = template_parts(text)
     head: list[str] = []
     for part in parts:
         if isinstance(part, Variable):
@@ -140,16 +138,6 @@ class ListBucketWithoutIdentityPrefix(_CognitoRule):
                     fix='add "StringLike": {"s3:prefix": ["' + prefix
                         + '${cognito-identity.amazonaws.com:sub}/*"]}')
                 break
-
-
-def _leading_key_values(clause: Any, who: str) -> dict[str, str]:
-    """Context for the variables in a LeadingKeys clause (identity A's or B's values)."""
-    out: dict[str, str] = {}
-    for value in clause.values:
-        for part in P.template_parts(value):
-            if isinstance(part, Variable):
-                out[part.key] = _values_for(part, who)
-    return out
 
 
 @register

@@ -9,11 +9,10 @@ from typing import Any
 
 from ....catalog import get_catalog
 from ....document.model import VERSION_2012, Policy, Statement
-from ....document.variables import Text, Variable
+from ....document.variables import Text, Variable, template_parts
 from ...rule import Finding, Severity, Target, register
 from .. import _probe as P
-from ._common import _CognitoRule
-from .guest import _own_resources
+from ._common import _CognitoRule, _is_per_identity, _own_resources, _values_for
 
 
 def _strings_with_variables(st: Statement) -> Iterator[tuple[str, str, int | None, str]]:
@@ -107,29 +106,6 @@ _FIXED_LENGTH = {"cognito-identity.amazonaws.com:sub", "cognito-identity.amazona
                  "aws:principalaccount", "aws:sourceaccount", "aws:resourceaccount"}
 
 
-def _is_per_identity(var: Variable) -> bool:
-    key = var.folded
-    return (P.cognito_claim(key) == "sub" or key in ("aws:username", "aws:userid",
-                                                     "aws:principalarn")
-            or key.startswith("aws:principaltag/")
-            or (":" in key and key.split(":")[0].endswith((".com", ".com.cn"))
-                and P.cognito_claim(key) is None))
-
-
-def _values_for(var: Variable, who: str) -> str:
-    """Probe values of a per-identity variable for identity A or B."""
-    key = var.folded
-    if P.cognito_claim(key) == "sub":
-        return P.IDENTITY_A if who == "A" else P.IDENTITY_B
-    if P.cognito_claim(key) == "aud":
-        return P.PROBE_POOL_ID
-    if key.startswith("aws:principaltag/"):
-        return "team-a" if who == "A" else "team-b"
-    if key == "aws:userid":
-        return "AROAPROBEROLEID:" + ("alice" if who == "A" else "bob")
-    return "alice" if who == "A" else "bob"
-
-
 def _undelimited(parts: tuple[Any, ...]) -> list[Variable]:
     """Variables followed by a wildcard with no ``/`` in between."""
     out = []
@@ -212,7 +188,7 @@ class UndelimitedIdentityPath(_CognitoRule):
                     base = clause.parsed_operator.base
                     if not base.wildcards or base.negated:
                         continue
-                parts = P.template_parts(text)
+                parts = template_parts(text)
                 bad = [v for v in _undelimited(parts) if _is_per_identity(v)]
                 if not bad:
                     continue
@@ -327,7 +303,7 @@ class UnknownVariable(_CognitoRule):
         seen: set[tuple[str, str]] = set()
         for st in policy.statements:
             for element, text, index, cptr in _strings_with_variables(st):
-                for part in P.template_parts(text):
+                for part in template_parts(text):
                     if not isinstance(part, Variable):
                         continue
                     key, low = part.key, part.folded

@@ -1,0 +1,189 @@
+"""RequestBatch constructors, their errors, DecisionBatch, and the principal rules of the
+batch path on every kind of resource-policy principal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+import policy_eval as pe
+
+ACCOUNT = "111122223333"
+SESSION = f"arn:aws:sts::{ACCOUNT}:assumed-role/Cognito_Auth/CognitoIdentityCredentials"
+SUB = "cognito-identity.amazonaws.com:sub"
+POLICY = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"],
+     "Resource": "arn:aws:s3:::media/${" + SUB + "}/*"},
+    {"Effect": "Allow", "Action": "dynamodb:Query",
+     "Resource": f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/T",
+     "Condition": {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["${" + SUB + "}"]}}},
+    {"Effect": "Deny", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::media/*/locked/*"},
+]}
+TABLE = f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/T"
+
+
+@pytest.fixture
+def ps() -> pe.PolicySet:
+    return pe.PolicySet(identity=[POLICY])
+
+
+def rows() -> dict[str, Any]:
+    return {
+        "action": ["s3:GetObject", "s3:PutObject", "dynamodb:Query", "dynamodb:Query",
+                   "dynamodb:Query", "s3:GetObject"],
+        "resource": ["arn:aws:s3:::media/u1/a.png", "arn:aws:s3:::media/u1/locked/b",
+                     TABLE, TABLE, TABLE, "arn:aws:s3:::media/u2/a.png"],
+        "principal": SESSION,
+        "context": {SUB: ["u1", "u1", "u1", "u1", "u1", None],
+                    "dynamodb:LeadingKeys": [None, None, ["u1", "u1"], ["u1", "u2"], "u1",
+                                             None]},
+    }
+
+
+EXPECTED = ["allow", "explicit_deny", "allow", "implicit_deny", "allow", "implicit_deny"]
+
+
+def test_from_columns_keeps_absent_single_and_multi_values(ps: pe.PolicySet) -> None:
+    batch = pe.RequestBatch.from_columns(**rows())
+    assert len(batch) == 6
+    result = ps.evaluate_many(batch)
+    assert result.decisions == EXPECTED
+    assert result.allowed.dtype == np.bool_
+    assert result.allowed.tolist() == [d == "allow" for d in EXPECTED]
+    assert result.counts() == {"allow": 3, "explicit_deny": 1, "implicit_deny": 2}
+    assert len(result) == 6
+
+
+def test_from_requests_and_iteration_give_scalar_decisions(ps: pe.PolicySet) -> None:
+    data = rows()
+    reqs = [pe.Request(a, r, data["principal"],
+                       {k: v[i] for k, v in data["context"].items() if v[i] is not None})
+            for i, (a, r) in enumerate(zip(data["action"], data["resource"], strict=True))]
+    result = ps.evaluate_many(pe.RequestBatch.from_requests(reqs))
+    assert result.decisions == EXPECTED
+    assert ps.evaluate_many(iter(reqs)).decisions == EXPECTED   # any iterable of requests
+    assert [d.decision for d in result] == EXPECTED
+    assert result[1].reason == "explicit-deny" and result[1].request is reqs[1]
+    assert "locked" in result[1].explain()
+    assert result[-1].decision == "implicit_deny"
+    assert [d.decision for d in result[2:4]] == EXPECTED[2:4]
+    with pytest.raises(IndexError):
+        result[6]
+
+
+def test_row_decision_from_columns_is_explained(ps: pe.PolicySet) -> None:
+    result = ps.evaluate_many(pe.RequestBatch.from_columns(**rows()))
+    decision = result[3]
+    assert decision.decision == "implicit_deny"
+    assert decision.request.context["dynamodb:LeadingKeys"] == ["u1", "u2"]
+    assert "ForAllValues:StringEquals" in decision.explain()
+
+
+def test_principal_column_and_context_value_types(ps: pe.PolicySet) -> None:
+    batch = pe.RequestBatch.from_columns(
+        action=["s3:GetObject"] * 3, resource=["arn:aws:s3:::media/1/x"] * 3,
+        principal=[SESSION, None, "lambda.amazonaws.com"],
+        context={SUB: [1, "1", True]})
+    assert ps.evaluate_many(batch).decisions == ["allow", "allow", "implicit_deny"]
+    empty = ps.evaluate_many(pe.RequestBatch.from_columns(action=[], resource=[]))
+    assert len(empty) == 0 and empty.decisions == [] and empty.counts()["allow"] == 0
+
+
+@pytest.mark.parametrize(("kwargs", "column", "row"), [
+    ({"action": ["s3:GetObject", "s3:GetObject"], "resource": ["*"]}, "resource", 1),
+    ({"action": ["s3:GetObject"], "resource": ["*"], "principal": [SESSION, SESSION]},
+     "principal", 1),
+    ({"action": ["s3:GetObject"], "resource": ["*"], "context": {"k": []}}, "context.k", 0),
+    ({"action": ["s3:GetObject", "GetObject"], "resource": ["*", "*"]}, "action", 1),
+    ({"action": ["s3:GetObject", "s3:Get"], "resource": ["*", "arn:aws:s3:b"]}, "resource", 1),
+    ({"action": ["s3:GetObject", ["s3:GetObject"]], "resource": ["*", "*"]}, "action", 1),
+    ({"action": ["s3:GetObject"] * 3, "resource": ["*"] * 3,
+      "context": {"k": ["a", None, {"x": 1}]}}, "context.k", 2),
+    ({"action": ["s3:GetObject"] * 2, "resource": ["*"] * 2,
+      "context": {"k": ["a", [["nested"]]]}}, "context.k", 1),
+    ({"action": ["s3:GetObject"] * 2, "resource": ["*"] * 2,
+      "principal": [SESSION, "arn:aws:iam::1:user/x"]}, "principal", 1),
+])
+def test_errors_name_column_and_row(kwargs: dict[str, Any], column: str, row: int) -> None:
+    with pytest.raises(pe.RequestError) as info:
+        pe.RequestBatch.from_columns(**kwargs)
+    assert f"column {column!r}, row {row}" in str(info.value)
+    assert info.value.location.pointer == f"/{column}/{row}"
+
+
+def test_other_column_errors() -> None:
+    with pytest.raises(pe.RequestError, match="same key"):
+        pe.RequestBatch.from_columns(action=["s3:GetObject"], resource=["*"],
+                                     context={"S3:prefix": ["a"], "s3:prefix": ["b"]})
+    with pytest.raises(pe.RequestError, match="sequence of values"):
+        pe.RequestBatch.from_columns(action="s3:GetObject", resource=["*"])
+    with pytest.raises(pe.RequestError, match="expected a Request"):
+        pe.RequestBatch.from_requests([{"action": "s3:GetObject"}])  # type: ignore[list-item]
+    with pytest.raises(pe.RequestError, match="pandas DataFrame or a pyarrow Table"):
+        pe.RequestBatch.from_frame({"action": ["s3:GetObject"]})
+
+
+def test_from_pandas_frame(ps: pe.PolicySet) -> None:
+    pd = pytest.importorskip("pandas")
+    data = rows()
+    frame = pd.DataFrame({"action": data["action"], "resource": data["resource"],
+                          "principal": [SESSION] * 6,
+                          **{f"context.{k}": v for k, v in data["context"].items()}})
+    assert ps.evaluate_many(pe.RequestBatch.from_frame(frame)).decisions == EXPECTED
+    frame["context.dynamodb:LeadingKeys"] = [np.nan, None, np.array(["u1"]), ["u2"], "u1",
+                                             None]
+    got = ps.evaluate_many(pe.RequestBatch.from_frame(frame)).decisions
+    assert got == ["allow", "explicit_deny", "allow", "implicit_deny", "allow", "implicit_deny"]
+    with pytest.raises(pe.RequestError, match="unknown column 'when'"):
+        pe.RequestBatch.from_frame(frame.assign(when=1))
+    assert len(pe.RequestBatch.from_frame(frame.assign(when=1), extra_columns="ignore")) == 6
+    with pytest.raises(pe.RequestError, match="missing column 'resource'"):
+        pe.RequestBatch.from_frame(frame[["action"]])
+
+
+def test_from_arrow_table(ps: pe.PolicySet) -> None:
+    pa = pytest.importorskip("pyarrow")
+    data = rows()
+    table = pa.table({"action": data["action"], "resource": data["resource"],
+                      **{f"context.{k}": v for k, v in data["context"].items()
+                         if k == SUB}})
+    lk = pa.array([None, None, ["u1", "u1"], ["u1", "u2"], ["u1"], None],
+                  type=pa.list_(pa.string()))
+    table = table.append_column("context.dynamodb:LeadingKeys", lk)
+    got = ps.evaluate_many(pe.RequestBatch.from_frame(table)).decisions
+    assert got == EXPECTED
+
+
+PRINCIPAL_ELEMENTS = ["*", {"AWS": ACCOUNT}, {"AWS": f"arn:aws:iam::{ACCOUNT}:role/Cognito_Auth"},
+                      {"AWS": SESSION}, {"AWS": "arn:aws:iam::444455556666:root"},
+                      {"Service": "lambda.amazonaws.com"},
+                      {"Federated": "cognito-identity.amazonaws.com"}]
+CALLERS = [SESSION, f"arn:aws:iam::{ACCOUNT}:user/alice", "arn:aws:sts::444455556666:"
+           "assumed-role/X/S", "lambda.amazonaws.com", "cognito-identity.amazonaws.com",
+           "anonymous", None]
+
+
+@pytest.mark.parametrize("element", PRINCIPAL_ELEMENTS, ids=str)
+@pytest.mark.parametrize("negated", [False, True])
+@pytest.mark.parametrize("boundary", [False, True])
+def test_resource_policy_principal_rules_agree(element: Any, negated: bool,
+                                               boundary: bool) -> None:
+    """spec §2.3: direct/role/account/service grants, cross-account, NotPrincipal."""
+    if negated and element == "*":
+        return
+    key = "NotPrincipal" if negated else "Principal"
+    resource = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", key: element, "Action": "s3:*", "Resource": "*"},
+        {"Effect": "Deny", key: element, "Action": "s3:DeleteObject", "Resource": "*"}]}
+    identity = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:PutObject", "Resource": "*"}]}
+    extra = {"boundary": {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ["s3:GetObject", "s3:DeleteObject"], "Resource": "*"}]}}
+    ps = pe.PolicySet(identity=[identity], resource=resource, **(extra if boundary else {}))
+    reqs = [pe.Request(a, r, p, {"aws:ResourceAccount": acct} if acct else {})
+            for p in CALLERS for a in ("s3:GetObject", "s3:PutObject", "s3:DeleteObject")
+            for r in ("arn:aws:s3:::b/k", f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/T")
+            for acct in (None, ACCOUNT, "444455556666")]
+    assert ps.evaluate_many(reqs).decisions == [ps.evaluate(q).decision for q in reqs]
