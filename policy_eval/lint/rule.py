@@ -118,12 +118,21 @@ class Finding:
     security_severity: float | None = None
     #: Facts a rule proved (e.g. two identities and a resource both can reach).
     evidence: dict[str, Any] | None = None
+    #: What the finding is about, independent of positions (``policy_eval.lint.fingerprint``);
+    #: set by the runner.
+    subject: str | None = None
+    #: Stable identity of the finding across edits elsewhere in the file; set by the runner.
+    fingerprint: str | None = None
+    #: A mechanical fix with one right answer: the new text of the element at
+    #: ``location.pointer`` (its key when ``replace_key``), applied by ``check --fix``.
+    replacement: str | None = None
+    replace_key: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "name": self.name, "message": self.message,
                 "severity": self.severity.value, "location": self.location.to_dict(),
                 "fix": self.fix, "security_severity": self.security_severity,
-                "evidence": self.evidence}
+                "evidence": self.evidence, "fingerprint": self.fingerprint}
 
 
 class Rule:
@@ -165,11 +174,15 @@ class Rule:
     def finding_at(self, target: Target, pointer: str, message: str, *,
                    fix: str | None = None, key: bool = False,
                    severity: Severity | None = None,
-                   evidence: dict[str, Any] | None = None) -> Finding:
-        """A finding at an absolute ``pointer`` in the file (e.g. ``Statement.pointer``)."""
+                   evidence: dict[str, Any] | None = None,
+                   replacement: str | None = None) -> Finding:
+        """A finding at an absolute ``pointer`` in the file (e.g. ``Statement.pointer``);
+        ``replacement``: the one right new text of that element (its key when ``key``),
+        which ``check --fix`` writes."""
         return Finding(self.code, self.name, message, severity or self.severity,
                        target.source.location(pointer, key=key), fix, self.security_severity,
-                       evidence)
+                       evidence, replacement=replacement,
+                       replace_key=key and replacement is not None)
 
     @classmethod
     def documentation(cls) -> str:

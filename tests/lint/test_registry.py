@@ -14,7 +14,7 @@ import pytest
 
 from policy_eval.lint.registry import load_rules
 
-FAMILIES = ("SYN", "ACT", "RES", "CND", "VAR", "PRN", "RED", "COG", "SEC")
+FAMILIES = ("SYN", "ACT", "RES", "CND", "VAR", "PRN", "RED", "COG", "SEC", "SUP")
 
 
 def test_every_family_is_in_the_catalogue() -> None:

@@ -71,8 +71,30 @@ def test_fingerprints_stable_across_runs_and_line_moves(tmp_path: Path, run_cli,
     moved = _sarif(run_cli, Path("p.json"))["runs"][0]["results"]
 
     def prints(results: list) -> list:
-        return [(r["ruleId"], r["partialFingerprints"]["policyEvalFinding/v1"]) for r in results]
+        return [(r["ruleId"], r["partialFingerprints"]["policyEvalFinding/v2"]) for r in results]
 
     assert prints(first) == prints(second) == prints(moved)
     assert len({p for _, p in prints(first)}) == len(first)
     assert first[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "p.json"
+
+
+def test_uris_relative_to_the_source_root_named_in_original_uri_base_ids(
+        tmp_path: Path, run_cli, monkeypatch) -> None:
+    """Absolute paths given from another folder still come out relative to %SRCROOT%."""
+    repo = tmp_path / "repo"
+    f = write_json(repo / "iam" / "p.json", DOC)
+    (repo / ".git").mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    run = _sarif(run_cli, f.resolve())["runs"][0]
+    base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+    assert base == repo.resolve().as_uri() + "/"
+    for result in run["results"]:
+        artifact = result["locations"][0]["physicalLocation"]["artifactLocation"]
+        assert artifact == {"uri": "iam/p.json", "uriBaseId": "%SRCROOT%"}
+    monkeypatch.chdir(repo)
+    again = _sarif(run_cli, Path("iam"))["runs"][0]
+    assert again["originalUriBaseIds"]["%SRCROOT%"]["uri"] == base
+    assert [r["partialFingerprints"] for r in again["results"]] == \
+        [r["partialFingerprints"] for r in run["results"]]

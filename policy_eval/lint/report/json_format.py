@@ -14,6 +14,7 @@ def summary(result: LintResult, threshold: Severity) -> dict[str, Any]:
     return {"findings": len(result.findings), "by_severity": counts,
             "failing": len(result.failing(threshold)), "threshold": threshold.value,
             "files": len(result.files), "skipped": len(result.skipped),
+            "baselined": result.baselined,
             "templates": result.templates, "template_policies": result.template_policies,
             "empty_templates": len(result.empty_templates)}
 

@@ -4,16 +4,23 @@ Each rule becomes a ``reportingDescriptor`` with its summary, its documentation 
 (text and markdown), the default level that follows its severity (error -> ``error``,
 warning -> ``warning``, info -> ``note``) and, for security rules, the ``security-severity``
 score GitHub maps to critical/high/medium/low. Each finding becomes a result with a
-physical location (repo-relative URI, line and column range) and a ``partialFingerprints``
-entry computed from the rule, the file, the JSON pointer and the message: it does not
-change when lines move, so alerts are not duplicated between runs.
+physical location and a ``partialFingerprints`` entry (:mod:`policy_eval.lint.fingerprint`:
+the rule, the file and what the finding is about, not its line or the statement's index),
+so alerts are not duplicated between runs when lines move or statements are inserted.
+
+Artifact URIs are relative to ``%SRCROOT%``, the source root of the run (the repository
+root, else the configuration's folder or the folder given, see
+:mod:`policy_eval.lint.paths`), which ``originalUriBaseIds`` gives as an absolute
+``file:`` URI.
 """
 
 from __future__ import annotations
 
-import hashlib
+import os
+from pathlib import Path
 from typing import Any
 
+from ..paths import relative_inside
 from ..rule import Finding, Rule, Severity
 from ..runner import LintResult
 
@@ -59,13 +66,7 @@ def rule_descriptor(rule: type[Rule]) -> dict[str, Any]:
     }
 
 
-def fingerprint(finding: Finding) -> str:
-    loc = finding.location
-    material = "\x00".join((finding.code, loc.path or "", loc.pointer, finding.message))
-    return hashlib.sha256(material.encode("utf-8")).hexdigest()[:32]
-
-
-def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
+def _result(finding: Finding, index: dict[str, int], root: Path | None) -> dict[str, Any]:
     loc = finding.location
     region: dict[str, Any] = {"startLine": loc.line or 1}
     if loc.column:
@@ -81,10 +82,9 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
         "level": LEVELS[finding.severity],
         "message": {"text": text},
         "locations": [{"physicalLocation": {
-            "artifactLocation": {"uri": (loc.path or "<input>").replace("\\", "/"),
-                                 "uriBaseId": "%SRCROOT%"},
+            "artifactLocation": _artifact(loc.path, root),
             "region": region}}],
-        "partialFingerprints": {"policyEvalFinding/v1": fingerprint(finding)},
+        "partialFingerprints": {"policyEvalFinding/v2": finding.fingerprint or ""},
     }
     if finding.code in index:
         result["ruleIndex"] = index[finding.code]
@@ -105,9 +105,26 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
     return result
 
 
+def _artifact(path: str | None, root: Path | None) -> dict[str, Any]:
+    """A URI relative to ``%SRCROOT%`` (percent-encoded), or absolute when outside it."""
+    from urllib.parse import quote
+    if not path:
+        return {"uri": quote("<input>")}
+    rel = relative_inside(path, root) if root is not None else None
+    if rel:
+        return {"uri": quote(rel), "uriBaseId": "%SRCROOT%"}
+    return {"uri": Path(os.path.abspath(path)).as_uri()}
+
+
 def to_sarif(result: LintResult, rules: list[type[Rule]]) -> dict[str, Any]:
     """The SARIF log of a lint run (``rules``: the catalogue, all of it)."""
     index = {rule.code: i for i, rule in enumerate(rules)}
+    root = result.root
+    bases: dict[str, Any] = {}
+    if root is not None:
+        bases["%SRCROOT%"] = {"uri": root.resolve().as_uri().rstrip("/") + "/",
+                              "description": {"text": "The source root of the run: the "
+                                              "repository, configuration or folder checked"}}
     return {
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -119,8 +136,7 @@ def to_sarif(result: LintResult, rules: list[type[Rule]]) -> dict[str, Any]:
                 "rules": [rule_descriptor(r) for r in rules],
             }},
             "invocations": [{"executionSuccessful": True}],
-            "originalUriBaseIds": {"%SRCROOT%": {"description": {
-                "text": "The folder policy-eval was run from"}}},
-            "results": [_result(f, index) for f in result.findings],
+            **({"originalUriBaseIds": bases} if bases else {}),
+            "results": [_result(f, index, root) for f in result.findings],
         }],
     }

@@ -78,6 +78,8 @@ def _summary(result: LintResult, threshold: Severity) -> tuple[str, int]:
     if result.skipped:
         text += f"; {len(result.skipped)} file{'s' if len(result.skipped) != 1 else ''} " \
                 "skipped (not policy documents)"
+    if result.baselined:
+        text += f"; {result.baselined} in the baseline not shown"
     text += f"; {failing} at or above {threshold.value}."
     return text, failing
 

@@ -195,6 +195,15 @@ def did_you_mean(word: str, candidates: Iterable[str], cutoff: float = 0.75) -> 
     return pool[hits[0]] if hits else None
 
 
+def sole_suggestion(word: str, candidates: Iterable[str],
+                    cutoff: float = 0.85) -> str | None:
+    """The candidate when exactly one is this close to ``word`` (case-insensitive): a
+    correction with one right answer, which ``check --fix`` may apply."""
+    pool = {c.lower(): c for c in candidates}
+    hits = difflib.get_close_matches(word.lower(), list(pool), n=2, cutoff=cutoff)
+    return pool[hits[0]] if len(hits) == 1 else None
+
+
 def hint(suggestion: str | None) -> str:
     return f" (did you mean {suggestion!r}?)" if suggestion else ""
 

@@ -20,6 +20,7 @@ from ._base import (
     element_values,
     hint,
     is_allow,
+    sole_suggestion,
     value_pointers,
 )
 
@@ -86,9 +87,12 @@ class UnknownService(StatementRule):
             if "*" in service or "?" in service or catalog.service_exists(service):
                 continue
             guess = did_you_mean(service, catalog.services(), 0.6)
+            sole = sole_suggestion(service, catalog.services())
             yield self.finding_at(target, pointer,
                                   f"unknown service prefix {service!r} in {value!r}{hint(guess)}",
-                                  fix=f"use {guess}:{parts[1]}" if guess else None)
+                                  fix=f"use {guess}:{parts[1]}" if guess else None,
+                                  replacement=f"{sole}:{parts[1]}"
+                                  if sole and sole == guess else None)
 
 
 @register
@@ -145,11 +149,13 @@ class UnknownAction(StatementRule):
             if catalog.action(value) is None:
                 names = [a.partition(":")[2] for a in catalog.actions_of_service(service)]
                 guess = did_you_mean(name, names, 0.6)
+                sole = sole_suggestion(name, names) if guess else None
                 yield self.finding_at(
                     target, pointer,
                     f"unknown action {value!r}"
                     + (f" (did you mean '{service}:{guess}'?)" if guess else ""),
-                    fix=f"use {service}:{guess}" if guess else None)
+                    fix=f"use {service}:{guess}" if guess else None,
+                    replacement=f"{service}:{sole}" if sole and sole == guess else None)
 
 
 @register

@@ -27,6 +27,7 @@ from ._base import (
     did_you_mean,
     hint,
     is_allow,
+    sole_suggestion,
     strip_variables,
 )
 
@@ -287,8 +288,11 @@ class UnknownConditionKey(ClauseRule):
         if low not in ("aws", "saml") and not catalog.service_exists(low) \
                 and not cognito_like:
             what += f" (no service has the prefix {prefix!r})"
+        sole = guess if guess and low == "aws" and sole_suggestion(
+            key, _global_keys()) == guess else None
         yield self.finding_at(target, at, f"unknown {what} {key!r}{hint(guess)}",
-                              key=True, fix=f"use {guess}" if guess else None)
+                              key=True, fix=f"use {guess}" if guess else None,
+                              replacement=sole)
 
 
 @register
@@ -952,7 +956,8 @@ class NonCanonicalOperator(StatementRule):
                 seen.add(at)
                 yield self.finding_at(target, at,
                                       f"operator {clause.operator!r} is written {canon!r} "
-                                      "in AWS's documentation", key=True, fix=f"use {canon}")
+                                      "in AWS's documentation", key=True, fix=f"use {canon}",
+                                      replacement=canon)
 
 
 @register
