@@ -355,7 +355,8 @@ def resolve_document(cfg: PoolConfig, doc: Any, pointer: str, kind: PolicyKind,
         if exc.code == ErrorCode.file_not_found:
             raise InputError(f"{name}: policy file {doc!r} not found (looked for {path}); a "
                              "document is an object, a path relative to the pool file, or "
-                             "URL-encoded JSON", cfg.locate(full), "file-not-found") from None
+                             "URL-encoded JSON", cfg.locate(full),
+                             ErrorCode.file_not_found) from None
         raise
     return parse_policy(src.data, kind=kind, source=src, name=f"{name} ({doc})")
 
@@ -369,7 +370,7 @@ def load_pool_document(path: str | Path, params: Mapping[str, str] | None = None
     file = Path(path)
     try:
         is_dir = file.is_dir()
-    except OSError:  # a name too long for the file system: load_file says so, located
+    except (OSError, ValueError):   # a name no file system takes: load_file says so, located
         is_dir = False
     raw = is_dir or file.name.lower().endswith(raw_suffixes())
     source = None if raw else load_file(file)
@@ -380,14 +381,8 @@ def load_pool_document(path: str | Path, params: Mapping[str, str] | None = None
             return found
     if source is None:
         raise InputError("is a directory, expected a pool file, a template or a CDK cdk.out "
-                         "folder", Location(str(path)), "unreadable")
+                         "folder", Location(str(path)), ErrorCode.unreadable)
     return source, source.data
-
-
-def load_pool_file(path: str | Path, params: Mapping[str, str] | None = None) -> PoolConfig:
-    """Read and check a pool file (or a template's identity pool)."""
-    source, data = load_pool_document(path, params)
-    return load_pool_config(data, source=source, base_dir=Path(path).resolve().parent)
 
 
 def pool_config_from_data(data: Any, base_dir: str | Path | None = None) -> PoolConfig:

@@ -52,8 +52,9 @@ def readme_example() -> str:
     text = (REPO / "README.md").read_text()
     section = text.split("<!-- section:cognito -->", 1)[1].split("<!-- /section:cognito -->")[0]
     assert "## Test your identity pool in your unit tests" in section
-    blocks = re.findall(r"```python\n(.*?)```", section, re.S)
-    assert len(blocks) == 1
+    blocks = [b for b in re.findall(r"```python\n(.*?)```", section, re.S)
+              if re.search(r"^def test_", b, re.M)]
+    assert len(blocks) == 1, "one pytest example in the Cognito section"
     return blocks[0]
 
 
