@@ -31,7 +31,7 @@ _SET_ELEMENTS = ("Action", "NotAction", "Resource", "NotResource")
 
 def _digest(value: Any) -> str:
     text = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
 def _normalised_statement(statement: dict[str, Any]) -> dict[str, Any]:
@@ -90,7 +90,7 @@ def subject(data: Any, pointer: str) -> str:
 def fingerprint(code: str, path: str, about: str, rank: int) -> str:
     """The fingerprint of the ``rank``-th finding of ``code`` about ``about`` in ``path``."""
     material = "\x00".join((code, path, about, str(rank)))
-    return hashlib.sha256(material.encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256(material.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def assign(keys: Iterable[tuple[str, str, str]]) -> list[str]:
