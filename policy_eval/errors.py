@@ -72,6 +72,12 @@ class ErrorCode(str, Enum):
     unknown_provider = "unknown-provider"
     unknown_role = "unknown-role"
     missing_role = "missing-role"
+    # population questions (population/, population_cli, plot)
+    invalid_logins = "invalid-logins"
+    no_actions = "no-actions"
+    vacuous_check = "vacuous-check"
+    missing_extra = "missing-extra"
+    write_error = "write-error"
     # infrastructure as code (document/iac/)
     invalid_template = "invalid-template"
     invalid_param = "invalid-param"
