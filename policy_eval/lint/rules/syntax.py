@@ -978,8 +978,9 @@ class InvalidTemplate(ParseErrorRule):
     summary = "A template value cannot be resolved (Ref to nothing, cycle, bad !Sub variable)"
     severity = Severity.error
     kinds = ("template",)
-    error_codes = ("template-error", "invalid-template", "invalid-intrinsic",
-                   "unknown-reference", "circular-reference", "sub-missing-variable")
+    error_codes = (ErrorCode.template_error, ErrorCode.invalid_template,
+                   ErrorCode.invalid_intrinsic, ErrorCode.unknown_reference,
+                   ErrorCode.circular_reference, ErrorCode.sub_missing_variable)
     fix_hint = ("declare the parameter or resource the value names, or write ${!...} for a "
                 "literal ${...}")
 
