@@ -522,6 +522,7 @@ class _Extractor:
         prop = RESOURCE_POLICIES.get(resource["Type"], "PolicyDocument")
         if prop not in props:
             return
+        self.result.iam_resources += 1       # a resource policy is checked like the others
         items = self._list("ResourcePolicies")
         optr = join_pointer("/ResourcePolicies", len(items))
         self.origins[optr] = join_pointer("/Resources", logical_id)

@@ -64,7 +64,7 @@ def test_notes_stack_view(path: Path) -> None:
         "arn:aws:s3:::notes-app-dev-files/private/${cognito-identity.amazonaws.com:sub}/*"
     [bucket_policy] = view["ResourcePolicies"]
     assert bucket_policy["ResourceName"] == "FilesBucketPolicy"
-    assert ex.policies == 8 and ex.iam_resources == 7
+    assert ex.policies == 8 and ex.iam_resources == 8   # 7 IAM/Cognito + the bucket policy
 
 
 @pytest.mark.parametrize("path", [NOTES_YAML, NOTES_JSON], ids=["yaml", "json"])
@@ -164,6 +164,25 @@ def test_unknown_types_skipped_and_empty_templates_flagged() -> None:
                        "topics.json")
     ex = extract_template(source)
     assert ex.empty and ex.policies == 0 and not ex.errors
+
+
+def test_a_template_with_only_a_resource_policy_is_checked() -> None:
+    text = """\
+Resources:
+  Bucket: {Type: AWS::S3::Bucket}
+  BucketPolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref Bucket
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement: [{Effect: Allow, Principal: "*", Action: "s3:GetObject",
+                     Resource: !Sub "${Bucket.Arn}/*"}]
+"""
+    ex = extract_template(load_text(text, "site.yaml"))
+    assert not ex.empty and ex.policies == 1
+    assert ex.view.data["ResourcePolicies"][0]["PolicyDocument"]["Statement"][0][
+        "Resource"] == "arn:aws:s3:::bucket/*"
 
 
 def test_conditional_resources_follow_parameters() -> None:
