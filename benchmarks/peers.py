@@ -34,7 +34,8 @@ from typing import Any
 from benchmarks.workload import ACCOUNT, PRINCIPAL, Workload, agreement, identity_context
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = (REPO / ".." / "shared").resolve()
+# The shared folder beside the checkout (CI's layout); POLICY_EVAL_SHARED points elsewhere.
+SHARED = Path(os.environ.get("POLICY_EVAL_SHARED", REPO / ".." / "shared")).resolve()
 SHARED_BENCH = SHARED / "peers" / "bench"
 IAMSIM_DRIVER = SHARED / "peers" / "iam-simulate" / "driver.mjs"
 CACHE = Path.home() / ".cache" / "policy-eval"

@@ -74,6 +74,13 @@ class ErrorCode(str, Enum):
     unknown_provider = "unknown-provider"
     unknown_role = "unknown-role"
     missing_role = "missing-role"
+    # populations and isolation search (population/)
+    invalid_logins = "invalid-logins"
+    no_actions = "no-actions"
+    vacuous_check = "vacuous-check"
+    # plots (plot.py)
+    missing_extra = "missing-extra"
+    write_error = "write-error"
     # infrastructure as code (document/iac/)
     template_error = "template-error"
     invalid_template = "invalid-template"

@@ -68,7 +68,16 @@ class DelayedProgress:
         self.task: Any = None
 
     def set_total(self, total: int) -> None:
+        """Start a new phase of ``total`` steps."""
         self.total = total
+        self.done = 0
+        if self.bar is not None:
+            self.bar.update(self.task, total=total, completed=0)
+
+    def phase(self, description: str) -> None:
+        self.description = description
+        if self.bar is not None:
+            self.bar.update(self.task, description=description)
 
     def advance(self, steps: int) -> None:
         self.done += steps
@@ -87,11 +96,16 @@ class DelayedProgress:
             self.bar.stop()
 
 
-def _population(pool: Path, identities: int, logins: Path | None) -> Any:
+def _population(pool: Path, identities: int, logins: Path | None,
+                progress: DelayedProgress) -> Any:
     from .population.generate import generate_identities, load_logins
 
     login_list = load_logins(logins) if logins is not None else None
-    return generate_identities(pool, identities, logins=login_list)
+    progress.phase("simulating logins")
+    population = generate_identities(pool, identities, logins=login_list,
+                                     progress=progress.advance, on_total=progress.set_total)
+    progress.phase("deciding")
+    return population
 
 
 def _console() -> Console:
@@ -233,7 +247,7 @@ def register(app: typer.Typer) -> None:
 
         def run() -> AccessMatrix:
             try:
-                population = _population(pool, identities, logins)
+                population = _population(pool, identities, logins, progress)
                 return access_matrix(population, resource, actions=action or None,
                                      progress=progress.advance, on_total=progress.set_total)
             finally:
@@ -276,7 +290,7 @@ def register(app: typer.Typer) -> None:
 
         def run() -> IsolationResult:
             try:
-                population = _population(pool, identities, logins)
+                population = _population(pool, identities, logins, progress)
                 return check_isolation(population, resource, context=context or None,
                                        actions=action or None, adversarial=adversarial_examples > 0,
                                        adversarial_examples=adversarial_examples,

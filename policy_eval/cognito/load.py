@@ -367,7 +367,11 @@ def load_pool_document(path: str | Path, params: Mapping[str, str] | None = None
     :mod:`policy_eval.document.iac` registry), whose pool arrives in the same shapes,
     located in the template (``params``: its ``--param`` values)."""
     file = Path(path)
-    raw = file.is_dir() or file.name.lower().endswith(raw_suffixes())
+    try:
+        is_dir = file.is_dir()
+    except OSError:  # a name too long for the file system: load_file says so, located
+        is_dir = False
+    raw = is_dir or file.name.lower().endswith(raw_suffixes())
     source = None if raw else load_file(file)
     if source is None or may_be_template(source.data):
         from ..document.iac import pool_source

@@ -112,7 +112,10 @@ class IdentityPool:
              **options: Any) -> IdentityPool:
         """Read a pool file (JSON or YAML; policy paths relative to it), or the identity
         pool of a template (CloudFormation/SAM, ``cdk.out``; ``params`` are its
-        ``--param`` values: parameters, pseudo parameters, export names)."""
+        ``--param`` values: parameters, pseudo parameters, export names). ``options`` are
+        those of the constructor: ``scope_down``, ``guest_identity_keys``,
+        ``token_without_roles`` and ``guest_seed`` (the series of guest identity ids, see
+        the class docstring)."""
         source, data = load_pool_document(path, params)
         config = load_pool_config(data, source=source, base_dir=Path(path).resolve().parent)
         return cls(config, **options)

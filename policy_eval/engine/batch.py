@@ -60,21 +60,44 @@ def _as_list(column: str, values: Any) -> list[Any]:
     return list(values)
 
 
-def _encode_checked(column: str, values: list[Any],
-                    check: Callable[[Any], object]) -> EncodedColumn:
-    """Encode a column and run ``check`` on each distinct value (errors name the row)."""
+def _encode_checked(column: str, values: list[Any], check: Callable[[Any], object],
+                    bulk: Callable[[np.ndarray], npt.NDArray[np.bool_]] | None = None,
+                    ) -> EncodedColumn:
+    """Encode a column and run ``check`` on each distinct value (errors name the row).
+    ``bulk`` vets the distinct values at once (as an ``S`` array); ``check`` then runs only
+    on those it does not pass."""
     try:
         encoded = encode(values)
     except TypeError:  # an unhashable cell (a list or a dict where a string belongs)
         row = next(i for i, v in enumerate(values) if not _hashable(v))
         raise _row_error(column, row, f"unsupported value {values[row]!r} "
                          f"({type(values[row]).__name__})", "invalid-column") from None
-    for value in encoded.values:
+    suspects = encoded.values
+    data = encoded.bytes() if bulk is not None else None
+    if bulk is not None and data is not None:
+        suspects = [encoded.values[k] for k in np.flatnonzero(~bulk(data)).tolist()]
+    for value in suspects:
         try:
             check(value)
         except RequestError as exc:
             raise _row_error(column, values.index(value), exc.message, exc.code) from None
     return encoded
+
+
+def _arn_shaped(data: np.ndarray) -> npt.NDArray[np.bool_]:
+    """``check_resource``'s test (``*``, or ``arn:[^:]+:[^:]+:[^:]*:[^:]*:.``) over UTF-8
+    bytes: a value it passes is valid; the others go through ``check_resource``."""
+    colon, find = b":", np.strings.find
+    p1 = find(data, colon, 4)
+    ok = np.strings.startswith(data, b"arn:") & (p1 > 4)
+    p2 = find(data, colon, p1 + 1)
+    ok &= p2 > p1 + 1
+    p3 = find(data, colon, p2 + 1)
+    ok &= p3 >= 0
+    p4 = find(data, colon, p3 + 1)
+    ok &= (p4 >= 0) & (np.strings.str_len(data) > p4 + 1)
+    ok &= ~np.strings.startswith(data, b"\n", np.maximum(p4 + 1, 0))
+    return ok | (data == b"*")
 
 
 def _hashable(value: Any) -> bool:
@@ -99,6 +122,29 @@ def _normalise_cell(column: str, key: str, row: int, value: Any) -> Any:
         return _value(key, value)
     except RequestError as exc:
         raise _row_error(column, row, exc.message, exc.code) from None
+
+
+def _normalise_column(column: str, key: str, values: list[Any]) -> list[Any]:
+    """A context column as the scalar ``Request`` folds each value: ``None``, ``str`` or
+    ``tuple[str, ...]``.
+
+    Lists become tuples, then each *distinct* cell is checked; only when some cell is not
+    already text (a number, a boolean, a list holding one) is every row normalised on its
+    own. Values that compare equal but normalise differently (``1`` and ``True``) are never
+    both text, so they always take the per-row path."""
+    kinds = set(map(type, values))
+    if kinds <= {str, type(None)}:
+        return values
+    cells = [tuple(v) if type(v) is list else v for v in values] if list in kinds else values
+    try:
+        distinct = dict.fromkeys(cells)
+    except TypeError:
+        distinct = None
+    if distinct is not None and all(
+            v is None or type(v) is str
+            or (type(v) is tuple and all(type(x) is str for x in v)) for v in distinct):
+        return cells
+    return [_normalise_cell(column, key, row, v) for row, v in enumerate(values)]
 
 
 class RequestBatch:
@@ -182,7 +228,8 @@ class RequestBatch:
                                  f"the column has {len(values)} rows, 'action' has {n}",
                                  "ragged-columns")
         action_col = _encode_checked("action", actions, check_action)
-        resource_col = _encode_checked("resource", resources, check_resource)
+        resource_col = _encode_checked("resource", resources, check_resource,
+                                       bulk=_arn_shaped)
         if principals is None:
             _encode_checked("principal", [principal], _check_principal)
             principal_col = EncodedColumn(constant(n), [principal], {principal: 0})
@@ -198,11 +245,7 @@ class RequestBatch:
                                    "the same key (context keys are case-insensitive)",
                                    Location(None, None, None, f"/{name}"), "invalid-context")
             first_name[low] = name
-            if set(map(type, values)) <= {str, type(None)}:
-                folded[low] = values
-            else:
-                folded[low] = [_normalise_cell(name, key, row, v)
-                               for row, v in enumerate(values)]
+            folded[low] = _normalise_column(name, key, values)
         return cls(action=action_col, resource=resource_col, principal=principal_col,
                    context=folded, raw_context=raw)
 

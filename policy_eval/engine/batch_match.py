@@ -31,8 +31,9 @@ from typing import Any
 import numpy as np
 
 from ..document.variables import Variable, has_variables, parse_template
-from ..document.wildcard import STAR, Matcher, compile_atoms, prefix_of
+from ..document.wildcard import QMARK, STAR, Atom, Matcher, compile_atoms, prefix_of
 from .batch import RequestBatch
+from .batch_conditions import VectorStringClause
 from .columns import Codes, LazyTable, Mask, bytes_array, combine
 from .compile import CompiledStatement, ResourceMatcher
 from .conditions import ClauseCheck
@@ -46,11 +47,12 @@ class _StaticResources:
     """The variable-free patterns of one ``Resource``/``NotResource`` element, sorted by
     how they can be tested over a column."""
 
-    __slots__ = ("exact", "globs", "prefixes")
+    __slots__ = ("chunked", "exact", "globs", "prefixes")
 
     def __init__(self, patterns: tuple[str, ...], variables_enabled: bool) -> None:
         self.exact: list[str] = []
         self.prefixes: list[str] = []
+        self.chunked: list[list[bytes]] = []
         self.globs: list[Matcher] = []
         for pattern in patterns:
             if pattern == "*":
@@ -62,8 +64,11 @@ class _StaticResources:
                 self.exact.append("".join(a for a in atoms if isinstance(a, str)))
                 continue
             prefix = prefix_of(atoms)
+            chunks = star_chunks(atoms)
             if prefix is not None and "\x00" not in prefix:
                 self.prefixes.append(prefix)
+            elif chunks is not None:
+                self.chunked.append(chunks)
             else:
                 self.globs.append(compile_atoms(atoms))
 
@@ -80,7 +85,7 @@ class BatchMatcher:
         self.resources = batch.resource.codes
         self._static: dict[int, LazyTable] = {}
         self._templates: dict[int, dict[tuple[str, ...], tuple[int, Any]]] = {}
-        self._clauses: dict[int, tuple[list[str], LazyTable | dict[tuple[int, ...], bool]]] = {}
+        self._clauses: dict[int, tuple[list[str], Any]] = {}
         self._accounts: dict[str, LazyTable] = {}
 
     def codes(self, key: str) -> Codes:
@@ -102,7 +107,8 @@ class BatchMatcher:
             if not mask.any():
                 break
             live = np.flatnonzero(mask)
-            mask[live] = self.clause_holds(clause, rows[live])
+            mask[live] = self.clause_holds(clause, rows[live],
+                                           st.policy.policy.variables_enabled)
         return mask
 
     def any_applies(self, statements: tuple[CompiledStatement, ...], rows: Codes) -> Mask:
@@ -158,6 +164,17 @@ class BatchMatcher:
                 for prefix in static.prefixes:
                     out |= np.fromiter((v.startswith(prefix) for v in values), np.bool_,
                                        len(values))
+        if static.chunked:
+            data = column.bytes()
+            if data is not None:
+                subset = data[codes]
+                for chunks in static.chunked:
+                    out |= glob_over_bytes(chunks, subset)
+            else:
+                values = values or [column.values[c] for c in codes]
+                for chunks in static.chunked:
+                    glob = compile_atoms(_atoms_of_chunks(chunks))
+                    out |= np.fromiter(map(glob, values), np.bool_, len(values))
         if static.globs:
             # no vectorized form of a general glob: the scalar matcher per distinct resource
             values = values or [column.values[c] for c in codes]
@@ -233,15 +250,20 @@ class BatchMatcher:
 
     # ------------------------------------------------------------ conditions
 
-    def clause_holds(self, clause: ClauseCheck, rows: Codes) -> Mask:
-        """Rows whose context satisfies ``clause`` (the scalar check, once per distinct
-        combination of the values it reads)."""
+    def clause_holds(self, clause: ClauseCheck, rows: Codes, variables_enabled: bool) -> Mask:
+        """Rows whose context satisfies ``clause``: vectorized for string operators with
+        variables (``batch_conditions.py``), else the scalar check once per distinct
+        combination of the values it reads."""
         found = self._clauses.get(id(clause))
         pool = self.batch.pool
         if found is None:
             keys = clause_keys(clause)
-            store: LazyTable | dict[tuple[int, ...], bool]
-            if len(keys) == 1:
+            store: LazyTable | dict[tuple[int, ...], bool] | VectorStringClause
+            vector = (VectorStringClause.build(clause, variables_enabled) if len(keys) > 1
+                      else None)
+            if vector is not None:
+                store = vector
+            elif len(keys) == 1:
                 key = keys[0]
                 store = LazyTable(len(pool), lambda codes: np.fromiter(
                     (clause.check({key: pool[c]} if c else {}) for c in codes.tolist()),
@@ -252,11 +274,13 @@ class BatchMatcher:
         keys, store = found
         if isinstance(store, LazyTable):
             return store.get(self.codes(keys[0])[rows])
+        if isinstance(store, VectorStringClause):
+            return store.holds(self, rows)
         columns = [self.codes(k)[rows] for k in keys]
         combo, first = combine(columns, [len(pool)] * len(columns))
         answers = np.empty(len(first), dtype=np.bool_)
-        for c, row in enumerate(first.tolist()):
-            codes = tuple(int(col[row]) for col in columns)
+        for c, codes_list in enumerate(np.stack([col[first] for col in columns], 1).tolist()):
+            codes = tuple(codes_list)
             ok = store.get(codes)
             if ok is None:
                 ctx = {k: pool[v] for k, v in zip(keys, codes, strict=True) if v}
@@ -309,6 +333,53 @@ class BatchMatcher:
         want = account.encode()
         equal = has & (end - start == len(want)) & np.strings.startswith(subset, want, start)
         return np.where(equal, 1, np.where(has, 2, 0)).astype(np.int8)
+
+
+def star_chunks(atoms: list[Atom]) -> list[bytes] | None:
+    """The literal chunks between the stars of a pattern without ``?`` (UTF-8, at least one
+    star), or ``None``."""
+    if any(a is QMARK for a in atoms) or not any(a is STAR for a in atoms):
+        return None
+    chunks: list[bytes] = [b""]
+    for atom in atoms:
+        if atom is STAR:
+            chunks.append(b"")
+        else:
+            chunks[-1] += str(atom).encode()
+    if any(b"\x00" in c for c in chunks):
+        return None
+    return chunks
+
+
+def _atoms_of_chunks(chunks: list[bytes]) -> list[Atom]:
+    atoms: list[Atom] = []
+    for k, chunk in enumerate(chunks):
+        if k:
+            atoms.append(STAR)
+        if chunk:
+            atoms.append(chunk.decode())
+    return atoms
+
+
+def glob_over_bytes(chunks: list[bytes], data: np.ndarray) -> Mask:
+    """``compile_atoms``' greedy placement (``document/wildcard.py``: first chunk at the
+    start, each middle chunk at its leftmost place after the previous one, last chunk at the
+    end, no overlap) as NumPy ``find`` calls over an ``S`` array. Byte offsets of UTF-8 text
+    place chunks exactly where character offsets do."""
+    first, middle, last = chunks[0], chunks[1:-1], chunks[-1]
+    ok = np.strings.startswith(data, first) if first else np.ones(len(data), dtype=np.bool_)
+    pos = np.full(len(data), len(first), dtype=np.int64)
+    for chunk in middle:
+        if not chunk:
+            continue
+        found = np.strings.find(data, chunk, pos)
+        ok &= found >= 0
+        pos = found + len(chunk)
+    end = np.strings.str_len(data).astype(np.int64) - len(last)
+    ok &= end >= pos
+    if last:
+        ok &= np.strings.endswith(data, last)
+    return ok
 
 
 def _resolve(template: Template, raw: tuple[Any, ...]) -> tuple[str, ...] | None:

@@ -134,6 +134,9 @@ class Linter:
         unknown = target.related.get("unknown_pointers")
         if unknown:
             out = [f for f in out if not _at_unknown(f, unknown)]
+        elsewhere = target.related.get("reported_elsewhere")
+        if elsewhere:
+            out = [f for f in out if f.location.path not in elsewhere]
         return out
 
     def check_targets(self, targets: Iterable[Target]) -> list[Finding]:

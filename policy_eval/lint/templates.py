@@ -62,9 +62,25 @@ def extraction_targets(extraction: TemplateExtraction, base: Path | None) -> lis
                              join_pointer(f"/{key}", i, "PolicyDocument"))
     targets = [whole, *builder.targets]
     unknown = tuple(extraction.unknowns)
+    elsewhere = _reported_elsewhere(extraction)
     for target in targets:
         target.related["unknown_pointers"] = unknown
+        if elsewhere:
+            target.related["reported_elsewhere"] = elsewhere
     return targets
+
+
+def _reported_elsewhere(extraction: TemplateExtraction) -> frozenset[str]:
+    """The files whose findings belong to their own reading: a Terraform module is read
+    whole for each of its files, and a finding located in another ``.tf`` file of the
+    module is reported when that file is linted (once per run, and only for the files a
+    pre-commit hook names)."""
+    data = extraction.source.data
+    meta = data.get("Metadata") if isinstance(data, dict) else None
+    module = meta.get("policy-eval:module") if isinstance(meta, dict) else None
+    files = module.get("files") if isinstance(module, dict) else None
+    return frozenset(f for f in files if isinstance(f, str)) if isinstance(files, list) \
+        else frozenset()
 
 
 def file_template_targets(source: SourceDocument, reader: TemplateReader | None,

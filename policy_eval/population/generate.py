@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -131,10 +131,13 @@ def path_login(pool: IdentityPool, path: RolePath, index: int) -> dict[str, Any]
 
 def generate_identities(pool: IdentityPool | str | Path, n: int = 100, *,
                         logins: Sequence[Login | Mapping[str, Any]] | None = None,
-                        issue_time: datetime | None = None) -> Population:
+                        issue_time: datetime | None = None,
+                        progress: Callable[[int], None] | None = None,
+                        on_total: Callable[[int], None] | None = None) -> Population:
     """``n`` identities per role path of ``pool`` (or the given ``logins`` instead), each
     simulated as ``policy-eval simulate`` does. Paths on which AWS refuses the login are
-    kept in ``Population.paths`` with their refusal."""
+    kept in ``Population.paths`` with their refusal. ``on_total`` hears how many logins
+    will be simulated, ``progress`` each one."""
     if not isinstance(pool, IdentityPool):
         pool = IdentityPool.load(pool)
     when = issue_time or ISSUE_TIME
@@ -144,12 +147,16 @@ def generate_identities(pool: IdentityPool | str | Path, n: int = 100, *,
         raise InputError(f"the number of identities per role path must be at least 1, "
                          f"found {n}", Location(), "invalid-option")
     paths, notes = role_paths(pool)
+    if on_total is not None:
+        on_total(len(paths) * n)
     members: list[Member] = []
     summaries: dict[str, PathSummary] = {}
     for path in paths:
         first = pool.simulate(path_login(pool, path, 0), issue_time=when)
         if isinstance(first, Refusal):
             summaries[path.key] = PathSummary(path.key, path.description, refusal=first)
+            if progress is not None:
+                progress(n)
             continue
         found = [first]
         for index in range(1, n):
@@ -158,6 +165,10 @@ def generate_identities(pool: IdentityPool | str | Path, n: int = 100, *,
                 raise AssertionError(f"{path.key}: login {index} refused while login 0 was "
                                      f"not: {outcome.describe()}")
             found.append(outcome)
+            if progress is not None:
+                progress(1)
+        if progress is not None:
+            progress(1)   # the first login
         members.extend(Member(path.key, ident) for ident in found)
         summaries[path.key] = PathSummary(path.key, path.description, first.role_arn, n,
                                           fixed_claims=path.fixed_claims)

@@ -130,3 +130,14 @@ def test_unknown_pool_settings_are_errors(tmp_path: Path) -> None:
         IdentityPool.load(path)
     assert IdentityPool.load(path, params={"Guests": "false"}).config.model.IdentityPool \
         .AllowUnauthenticatedIdentities is False
+
+
+def test_scenario_parameters_resolve_the_template(tmp_path: Path) -> None:
+    source = load_file(IAC / "scenarios" / "user-owns-files-and-notes.json")
+    source.data["cognito"]["pool"] = str(IAC / "cloudformation" / "notes-app.yaml")
+    source.data["cognito"]["parameters"] = {"Stage": "prod"}
+    prod = run_scenario(parse_scenario(source))
+    assert prod[0].id == "read-own-file" and prod[0].decision == "implicit_deny"
+    # --param (the command line) takes precedence over the scenario's parameters
+    dev = run_scenario(parse_scenario(source, {"Stage": "dev"}))
+    assert dev[0].decision == "allow"

@@ -46,7 +46,7 @@ RESOURCE_PATTERNS = [
     "arn:aws:s3:::b/${aws:PrincipalTag/team}/*", "arn:aws:s3:::b/${aws:username, 'red'}/*",
     f"arn:aws:s3:::b/{V_SUB}/*/${{aws:PrincipalTag/team}}", "arn:aws:s3:::b/*",
     "arn:aws:s3:::b/*/readonly/*", "arn:aws:dynamodb:*:*:table/*", "arn:aws:s3:::b/us-east-1:?1/*",
-    "arn:aws:s3:::b/*x*", f"arn:aws:s3:::b/{V_SUB}?*",
+    "arn:aws:s3:::b/*x*", "arn:aws:s3:::b/*x*x.txt", f"arn:aws:s3:::b/{V_SUB}?*",
 ]
 CONDITIONS: list[dict[str, Any]] = [
     {"StringLike": {"s3:prefix": [f"{V_SUB}/*", ""]}},
@@ -56,6 +56,7 @@ CONDITIONS: list[dict[str, Any]] = [
     {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["us-east-1:a*"]}},
     {"ForAnyValue:StringNotEquals": {"dynamodb:LeadingKeys": [V_SUB]}},
     {"ForAllValues:StringEqualsIfExists": {"dynamodb:LeadingKeys": [V_SUB]}},
+    {"ForAnyValue:StringLikeIfExists": {"dynamodb:LeadingKeys": [f"{V_SUB}*"]}},
     {"StringEquals": {"dynamodb:LeadingKeys": [V_SUB]}},
     {"StringNotEquals": {"aws:PrincipalTag/team": ["red"]}},
     {"StringEqualsIfExists": {"aws:PrincipalTag/team": "blue"}},
@@ -151,8 +152,8 @@ contexts = st.fixed_dictionaries(
     optional={
         SUB: st.one_of(_ids, st.lists(_ids, max_size=2)),
         "s3:prefix": st.sampled_from(["", "us-east-1:a1/", "us-east-1:a2/x", "us-east-1:a1"]),
-        "dynamodb:LeadingKeys": st.one_of(_ids, st.lists(st.sampled_from([*IDS, ""]),
-                                                          max_size=3)),
+        "dynamodb:LeadingKeys": st.one_of(st.sampled_from([*IDS, ""]),
+                                          st.lists(st.sampled_from([*IDS, ""]), max_size=3)),
         "aws:PrincipalTag/team": st.one_of(st.sampled_from(["red", "blue", "us-east-1:a1", "*"]),
                                            st.lists(st.sampled_from(["red", "blue"]),
                                                     max_size=2)),
@@ -219,3 +220,47 @@ def test_every_principal_action_and_resource_against_a_population(
     got = ps.evaluate_many([pe.Request(r["action"], r["resource"], r["principal"],
                                        r["context"]) for r in batch_rows])
     assert got.decisions == [_scalar(ps, row) for row in batch_rows]
+
+
+#: Values of the keys the conditions and templates read: absent, single (empty included),
+#: multivalued (empty, with empty strings, mixed).
+KEY_VALUES: dict[str, list[Any]] = {
+    SUB: [None, "us-east-1:a1", "us-east-1:a2", ["us-east-1:a1"], ""],
+    "dynamodb:LeadingKeys": [None, "", "us-east-1:a1", [], [""], ["us-east-1:a1"],
+                             ["us-east-1:a1", "us-east-1:a2"], ["us-east-1:a1", ""]],
+    "s3:prefix": [None, "", "us-east-1:a1/", "us-east-1:a2/x"],
+    "aws:PrincipalTag/team": [None, "red", "us-east-1:a1", ["red", "blue"]],
+}
+
+
+def _exhaustive_contexts() -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = [{}]
+    for key, values in KEY_VALUES.items():
+        out = [{**c, key: v} if v is not None else c for c in out for v in values]
+    return out
+
+
+def test_every_condition_on_every_combination_of_values() -> None:
+    """Each condition alone, on every combination of absent / single / multi values."""
+    people = _exhaustive_contexts()
+    for condition in CONDITIONS:
+        ps = pe.PolicySet(identity=[{"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": condition}]}])
+        reqs = [pe.Request("s3:GetObject", "arn:aws:s3:::b/k", PRINCIPALS[0], c)
+                for c in people]
+        got = ps.evaluate_many(reqs).decisions
+        assert got == [ps.evaluate(q).decision for q in reqs], condition
+
+
+def test_every_resource_pattern_on_every_resource() -> None:
+    """Each Resource and NotResource pattern alone, on every resource and variable value."""
+    people = [{}, *({SUB: v} for v in KEY_VALUES[SUB] if v is not None),
+              {SUB: "us-east-1:a1", "aws:PrincipalTag/team": "red"}]
+    for element in ("Resource", "NotResource"):
+        for pattern in RESOURCE_PATTERNS:
+            ps = pe.PolicySet(identity=[{"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": "*", element: pattern}]}])
+            reqs = [pe.Request("s3:GetObject", r, PRINCIPALS[0], c)
+                    for r in RESOURCES for c in people]
+            got = ps.evaluate_many(reqs).decisions
+            assert got == [ps.evaluate(q).decision for q in reqs], (element, pattern)

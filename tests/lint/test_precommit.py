@@ -50,6 +50,10 @@ def test_pre_commit_try_repo(tmp_path: Path, pre_commit_home: Path) -> None:
     (sample / "iam" / "good.json").write_text(json.dumps(good, indent=2), "utf-8")
     (sample / "iam" / "bad.json").write_text(json.dumps(bad, indent=2), "utf-8")
     (sample / "package.json").write_text('{"name": "app", "version": "1.0.0"}', "utf-8")
+    (sample / "terraform").mkdir()
+    weak_tf = REPO / "fixtures" / "iac" / "terraform" / "weak-trust-without-aud" / "main.tf"
+    (sample / "terraform" / "main.tf").write_text(weak_tf.read_text(), "utf-8")
+    (sample / "terraform" / "terraform.tfvars").write_text('region = "us-east-1"\n', "utf-8")
     iac = REPO / "fixtures" / "iac" / "cloudformation"
     (sample / "infra").mkdir()
     shutil.copy(iac / "notes-app-weak.yaml", sample / "infra" / "weak-stack.yaml")
@@ -71,6 +75,11 @@ def test_pre_commit_try_repo(tmp_path: Path, pre_commit_home: Path) -> None:
     assert failing.returncode == 1, out
     assert "iam/bad.json:6:17: ACT002 [error] unknown action 's3:GetObjects'" in out
     assert "Traceback" not in out
+    weak = try_repo("terraform/main.tf", "terraform/terraform.tfvars", "iam/good.json")
+    out = weak.stdout + weak.stderr
+    assert weak.returncode == 1, out
+    assert "terraform/main.tf:14:7 [aws_iam_role.authenticated]: COG001 [error]" in out
+    assert "Traceback" not in out and "tfvars" not in out
     passing = try_repo("iam/good.json", "package.json")
     assert passing.returncode == 0, passing.stdout + passing.stderr
     # a weak CloudFormation template is blocked at its own lines; the sound one passes

@@ -166,3 +166,15 @@ def test_plain_policies_never_import_the_iac_package() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_sarif_of_templates_validates(run_cli) -> None:  # type: ignore[no-untyped-def]
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((REPO / "tests" / "lint" / "data" / "sarif-schema-2.1.0.json")
+                        .read_text())
+    out = run_cli("check", str(WEAK["yaml"]), str(WEAK["cdk"]), "-f", "sarif")
+    log = json.loads(out.output)
+    jsonschema.Draft4Validator(schema).validate(log)
+    regions = [r["locations"][0]["physicalLocation"]["region"]["startLine"]
+               for r in log["runs"][0]["results"]]
+    assert 136 in regions and all(line > 1 for line in regions)

@@ -204,7 +204,8 @@ class _Reader:
                 "ManagedPolicyArns": self.attached(role, at),
                 "PermissionsBoundary": self.boundary(role, at),
             })
-        groups = {g.get("GroupName"): g.get("Arn") for g in _entries(data, "GroupDetailList")}
+        groups = {g["GroupName"]: g.get("Arn") for g in _entries(data, "GroupDetailList")
+                  if isinstance(g.get("GroupName"), str)}
         for i, group in enumerate(_entries(data, "GroupDetailList")):
             at = join_pointer("/GroupDetailList", i)
             self.add("AWS::IAM::Group", group, at, {
@@ -232,9 +233,10 @@ class _Reader:
         at = join_pointer(pointer, "GroupList")
         items = []
         for i, name in enumerate(names):
-            arn = groups.get(name)
+            arn = groups.get(name) if isinstance(name, str) else None
             span = self.span(join_pointer(at, i))
-            items.append(ref(logical_id(arn), span) if isinstance(arn, str) else Node(name, span))
+            items.append(ref(logical_id(arn), span) if isinstance(arn, str)
+                         else self.node(join_pointer(at, i), name))
         return Node(items, self.span(at), self.node(at, names).key_span)
 
 

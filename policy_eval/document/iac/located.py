@@ -66,15 +66,6 @@ class Node:
         return self.value.get(key) if isinstance(self.value, dict) else None
 
 
-def scalar(value: Any, span: FileSpan | None) -> Node:
-    return Node(value, span)
-
-
-def obj(span: FileSpan | None, **members: Node | None) -> Node:
-    """An object node of the members that are set (``None`` members are left out)."""
-    return Node({k: v for k, v in members.items() if v is not None}, span)
-
-
 def unknown(text: str, span: FileSpan | None) -> Node:
     """``{"PolicyEval::Unknown": text}``: a value that could not be translated."""
     return Node({UNKNOWN: Node(" ".join(text.split()), span)}, span)

@@ -14,7 +14,7 @@ from policy_eval.document.iac.account_export import logical_id, read_account_exp
 from policy_eval.document.source import load_file, parse_json
 
 EXPORT = Path(__file__).resolve().parents[3] / "fixtures" / "iac" / "export" / \
-    "account-authorization-details.json"
+    "notes-app.json"
 
 
 def extract(path: Path = EXPORT, text: str | None = None):
@@ -29,10 +29,11 @@ def test_the_whole_export_is_read_with_real_arns() -> None:
     extraction = extract()
     view = extraction.view.data
     roles = {r["RoleName"]: r for r in view["IamRoles"]}
-    assert set(roles) == {"notes-authenticated", "notes-guest", "notes-premium", "notes-api"}
+    assert set(roles) == {"notes-app-dev-authenticated", "notes-app-dev-editor",
+                          "notes-app-dev-guest", "notes-api"}
     assert roles["notes-api"]["Arn"] == "arn:aws:iam::111122223333:role/service/notes-api"
-    assert roles["notes-guest"]["AttachedManagedPolicies"] == [
-        {"PolicyArn": "arn:aws:iam::111122223333:policy/notes-guest-read-public"}]
+    assert roles["notes-app-dev-editor"]["AttachedManagedPolicies"] == [
+        {"PolicyArn": "arn:aws:iam::111122223333:policy/notes-app-dev-user-access"}]
     assert roles["notes-api"]["PermissionsBoundary"]["PermissionsBoundaryArn"] == \
         "arn:aws:iam::111122223333:policy/notes-service-boundary"
     [user] = view["UserDetailList"]
@@ -64,7 +65,7 @@ def test_elements_are_located_in_the_export_and_named_by_arn() -> None:
     extraction = extract()
     lines = EXPORT.read_text().splitlines()
     loc = extraction.view.location("/IamRoles/0/AssumeRolePolicyDocument/Statement/0/Condition")
-    assert loc.resource == "arn:aws:iam::111122223333:role/notes-authenticated"
+    assert loc.resource == "arn:aws:iam::111122223333:role/notes-app-dev-authenticated"
     assert lines[loc.line - 1].strip().startswith('"Condition"')
     assert Path(loc.path).name == EXPORT.name
 

@@ -1,85 +1,85 @@
-"""The identity-pool stack gives the same decisions whichever format it is read from.
+"""The notes-app stack gives the same decisions and the same findings whichever format it
+is read from: CloudFormation (the scenarios' own pool), Terraform source, a Terraform plan
+and, for the findings, an account export of the deployed stack.
 
-Each format names the pool's resources its own way (placeholders from a template,
-real identifiers from a plan), so requests are built from each pool's own facts (its
-user-pool provider and client, the identity id of the login, the table ARN its policy
-names); the decisions must be the same and the expected ones.
+The scenarios of ``fixtures/iac/scenarios`` are run against each format's pool. Generated
+identifiers differ between formats (a template's user pool and app client ids are
+placeholders derived from its resource names, a plan has the real ones), so each scenario's
+login is rewritten to name the same user pool and client *of the pool under test*, and its
+ARNs to name that pool's account; identity ids are given by the scenarios.
 """
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from policy_eval.cognito.pool import IdentityPool
 from policy_eval.document.iac import pool_source
+from policy_eval.lint.runner import Linter
+from policy_eval.scenario import load_scenario, run_scenario
 
-FIXTURES = Path(__file__).resolve().parents[3] / "fixtures" / "iac"
-FORMATS = {
-    "terraform": FIXTURES / "terraform" / "identity-pool-stack" / "cognito.tf",
-    "terraform-plan": FIXTURES / "terraform" / "identity-pool-stack.plan.json",
+IAC = Path(__file__).resolve().parents[3] / "fixtures" / "iac"
+SCENARIOS = sorted((IAC / "scenarios").glob("*.json"))
+CLOUDFORMATION = IAC / "cloudformation" / "notes-app.yaml"
+POOLS = {
+    "cloudformation": CLOUDFORMATION,
+    "terraform": IAC / "terraform" / "notes-app" / "cognito.tf",
+    "terraform-plan": IAC / "terraform" / "notes-app.plan.json",
 }
-BUCKET = "arn:aws:s3:::example-notes-media"
-SUB = "3908ef60-7c1a-4b52-a1d3-6e9f2b4c8a70"
+#: What the weak variant of each format adds to the findings of its good twin. VAR006 (an
+#: unescaped variable in Fn::Sub) is a CloudFormation-only way to get a variable wrong.
+WEAK = {
+    "cloudformation": (CLOUDFORMATION, IAC / "cloudformation" / "notes-app-weak.yaml"),
+    "terraform": (IAC / "terraform" / "notes-app", IAC / "terraform" / "notes-app-weak"),
+    "account-export": (IAC / "export" / "notes-app.json", IAC / "export" / "notes-app-weak.json"),
+}
+WEAK_CODES = Counter({"ACT006": 2, "COG001": 1, "COG009": 1, "RES004": 1, "SEC005": 1})
 
 
-def _table_arn(data: dict[str, Any]) -> str:
-    for role in data["IamRoles"]:
-        for item in role["RolePolicyList"]:
-            for statement in item["PolicyDocument"]["Statement"]:
-                if statement.get("Sid") == "OwnNotesOnly":
-                    return str(statement["Resource"])
-    raise AssertionError("no OwnNotesOnly statement")
-
-
-def decisions(path: Path) -> dict[str, Any]:
-    source, data = pool_source(path)
-    pool = IdentityPool.from_source(data, source, "", path.parent)
+def _facts(pool: Path) -> dict[str, str]:
+    """The user pool provider, app client and account of a pool in any format."""
+    _, data = pool_source(pool)
     provider = data["IdentityPool"]["CognitoIdentityProviders"][0]
-    table = _table_arn(data)
-    out: dict[str, Any] = {}
-    for tier in ("premium", "free"):
-        ident = pool.login(provider=provider["ProviderName"], claims={
-            "sub": SUB, "aud": provider["ClientId"], "token_use": "id",
-            "iss": "https://" + provider["ProviderName"], "custom:tier": tier})
-        own = ident.identity_id
-        out[f"{tier}:role"] = ident.role_arn.rsplit("/", 1)[1]
-        requests = {
-            "read-own-file": ("s3:GetObject", f"{BUCKET}/private/{own}/notes.txt", {}),
-            "read-other-file": ("s3:GetObject",
-                                f"{BUCKET}/private/us-east-1:24097158-3f74-554e-9208/x", {}),
-            "read-premium-file": ("s3:GetObject", f"{BUCKET}/premium/themes/dark.css", {}),
-            "list-own-prefix": ("s3:ListBucket", BUCKET, {"s3:prefix": f"private/{own}/"}),
-            "list-everyone": ("s3:ListBucket", BUCKET, {"s3:prefix": "private/"}),
-            "query-own-notes": ("dynamodb:Query", table, {"dynamodb:LeadingKeys": [own]}),
-            "query-other-notes": ("dynamodb:Query", table,
-                                  {"dynamodb:LeadingKeys": ["us-east-1:someone-else"]}),
-        }
-        for name, (action, resource, context) in requests.items():
-            out[f"{tier}:{name}"] = ident.can(action, resource, context=context).allowed
-    guest = pool.login()
-    out["guest:role"] = guest.role_arn.rsplit("/", 1)[1]
-    out["guest:read-public"] = guest.can("s3:GetObject", f"{BUCKET}/public/logo.png").allowed
-    out["guest:read-own-file"] = guest.can(
-        "s3:GetObject", f"{BUCKET}/private/{guest.identity_id}/x").allowed
+    return {"provider": provider["ProviderName"], "client": provider["ClientId"],
+            "account": data["Roles"]["authenticated"].split(":")[4]}
+
+
+def _rewritten(scenario: Path, pool: Path, tmp_path: Path) -> Path:
+    here, there = _facts(CLOUDFORMATION), _facts(pool)
+    text = scenario.read_text()
+    for key in ("provider", "client", "account"):
+        text = text.replace(here[key], there[key])
+    data: dict[str, Any] = json.loads(text)
+    data["cognito"]["pool"] = str(pool)
+    out = tmp_path / scenario.name
+    out.write_text(json.dumps(data, indent=2))
     return out
 
 
-EXPECTED = {
-    "premium:role": "notes-premium", "free:role": "notes-authenticated",
-    "premium:read-own-file": True, "free:read-own-file": True,
-    "premium:read-other-file": False, "free:read-other-file": False,
-    "premium:read-premium-file": True, "free:read-premium-file": False,
-    "premium:list-own-prefix": True, "free:list-own-prefix": True,
-    "premium:list-everyone": False, "free:list-everyone": False,
-    "premium:query-own-notes": True, "free:query-own-notes": True,
-    "premium:query-other-notes": False, "free:query-other-notes": False,
-    "guest:role": "notes-guest", "guest:read-public": True, "guest:read-own-file": False,
-}
+def _decisions(path: Path) -> list[tuple[str, str, bool]]:
+    return [(r.id, r.decision, bool(r.ok)) for r in run_scenario(load_scenario(path))]
 
 
-@pytest.mark.parametrize("fmt", sorted(FORMATS))
-def test_identity_pool_stack_decisions(fmt: str) -> None:
-    assert decisions(FORMATS[fmt]) == EXPECTED
+@pytest.mark.parametrize("fmt", sorted(POOLS))
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda p: p.stem)
+def test_scenarios_decide_the_same_from_every_format(fmt: str, scenario: Path,
+                                                     tmp_path: Path) -> None:
+    expected = _decisions(scenario)
+    assert expected and all(passed for _, _, passed in expected), expected
+    assert _decisions(_rewritten(scenario, POOLS[fmt], tmp_path)) == expected
+
+
+def _codes(path: Path) -> Counter[str]:
+    return Counter(f.code for f in Linter().lint_paths([path]).findings)
+
+
+@pytest.mark.parametrize("fmt", sorted(WEAK))
+def test_weak_variants_get_the_same_findings_in_every_format(fmt: str) -> None:
+    good, weak = WEAK[fmt]
+    added = _codes(weak) - _codes(good)
+    added.pop("VAR006", None)
+    assert added == WEAK_CODES

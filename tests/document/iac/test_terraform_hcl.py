@@ -16,7 +16,7 @@ from policy_eval.document.iac.terraform.evaluate import unescape
 from policy_eval.errors import PolicyEvalError
 
 FIXTURES = Path(__file__).resolve().parents[3] / "fixtures" / "iac" / "terraform"
-STACK = FIXTURES / "identity-pool-stack"
+STACK = FIXTURES / "notes-app"
 SUB = "${cognito-identity.amazonaws.com:sub}"
 
 
@@ -458,18 +458,25 @@ def test_syntax_error_is_one_located_error_and_siblings_are_still_read(tmp_path:
     assert good.policies == 1
 
 
+def _line_of(path: Path, text: str) -> int:
+    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+
+
 def test_fixture_module_locations_name_each_file_and_address() -> None:
     cognito = STACK / "cognito.tf"
     [extraction] = read_templates(reader_for(cognito), cognito, None)
     assert extraction.errors == [] and extraction.has_pool
     view = extraction.view
-    roles = {r["RoleName"]: r for r in view.data["IamRoles"]}
-    assert set(roles) == {"notes-authenticated", "notes-guest", "notes-premium"}
-    index = [r["RoleName"] for r in view.data["IamRoles"]].index("notes-premium")
-    loc = view.location(f"/IamRoles/{index}/RolePolicyList/0/PolicyDocument/Statement/4/Resource")
-    assert (Path(loc.path).name, loc.line, loc.resource) == ("iam.tf", 98, "aws_iam_role.premium")
+    names = [r["RoleName"] for r in view.data["IamRoles"]]
+    assert set(names) == {"notes-app-dev-authenticated", "notes-app-dev-editor",
+                          "notes-app-dev-guest"}
+    index = names.index("notes-app-dev-editor")
+    loc = view.location(f"/IamRoles/{index}/RolePolicyList/0/PolicyDocument/Statement/0/Action")
+    assert (Path(loc.path).name, loc.resource) == ("iam.tf", "aws_iam_role_policy.editor_publish")
+    assert loc.line == _line_of(STACK / "iam.tf", 'Action   = ["s3:GetObject", "s3:PutObject"]')
     loc = view.location("/IdentityPool/AllowUnauthenticatedIdentities")
-    assert (Path(loc.path).name, loc.line) == ("cognito.tf", 20)
+    assert (Path(loc.path).name, loc.line) == (
+        "cognito.tf", _line_of(cognito, "allow_unauthenticated_identities"))
     metadata = extraction.source.data["Metadata"]["policy-eval:module"]
     assert Path(metadata["file"]).name == "cognito.tf"
     assert sorted(Path(f).name for f in metadata["files"]) == ["iam.tf", "storage.tf",
@@ -478,19 +485,18 @@ def test_fixture_module_locations_name_each_file_and_address() -> None:
 
 def test_fixture_module_per_identity_policies_keep_policy_variables() -> None:
     [extraction] = read_templates(reader_for(STACK / "iam.tf"), STACK / "iam.tf", None)
-    roles = {r["RoleName"]: r for r in extraction.view.data["IamRoles"]}
-    statements = roles["notes-authenticated"]["RolePolicyList"][0]["PolicyDocument"]["Statement"]
+    [managed] = extraction.view.data["ManagedPolicies"]
+    statements = managed["PolicyVersionList"][0]["Document"]["Statement"]
     by_sid = {s["Sid"]: s for s in statements}
-    assert by_sid["ReadWriteOwnFiles"]["Resource"] == \
-        f"arn:aws:s3:::example-notes-media/private/{SUB}/*"
-    assert by_sid["OwnNotesOnly"]["Condition"] == {
+    assert by_sid["OwnFiles"]["Resource"] == f"arn:aws:s3:::notes-app-dev-files/private/{SUB}/*"
+    assert by_sid["OwnNotes"]["Condition"] == {
         "ForAllValues:StringEquals": {"dynamodb:LeadingKeys": SUB}}
-    premium = roles["notes-premium"]["RolePolicyList"][0]["PolicyDocument"]["Statement"]
-    assert [s["Sid"] for s in premium] == ["ListOwnPrefix", "ReadWriteOwnFiles",
-                                           "ReadPublicFiles", "OwnNotesOnly", "ReadPremiumFiles"]
-    guest = roles["notes-guest"]
-    assert [a["PolicyArn"] for a in guest["AttachedManagedPolicies"]] == [
-        "arn:aws:iam::123456789012:policy/notes-guest-read-public"]
+    roles = {r["RoleName"]: r for r in extraction.view.data["IamRoles"]}
+    for name in ("notes-app-dev-authenticated", "notes-app-dev-editor"):
+        assert [a["PolicyArn"] for a in roles[name]["AttachedManagedPolicies"]] == [
+            "arn:aws:iam::123456789012:policy/notes-app-dev-user-access"]
+    guest = roles["notes-app-dev-guest"]["RolePolicyList"][0]["PolicyDocument"]
+    assert guest["Statement"][0]["Resource"] == "arn:aws:s3:::notes-app-dev-files/public/*"
 
 
 @settings(max_examples=60, deadline=None)

@@ -16,7 +16,7 @@ from policy_eval.document.source import load_file, parse_json
 from policy_eval.errors import PolicyEvalError
 
 PLAN = Path(__file__).resolve().parents[3] / "fixtures" / "iac" / "terraform" / \
-    "identity-pool-stack.plan.json"
+    "notes-app.plan.json"
 
 
 def extraction_of(data: dict, path: str = "plan.json"):
@@ -34,25 +34,23 @@ def test_plan_fixture_is_a_pool_with_real_identifiers() -> None:
     assert view["IdentityPool"]["IdentityPoolId"] == \
         "us-east-1:7c0f3f0e-5b8a-4d2e-9a61-3c4b5d6e7f80"
     assert view["Roles"] == {
-        "authenticated": "arn:aws:iam::111122223333:role/notes-authenticated",
-        "unauthenticated": "arn:aws:iam::111122223333:role/notes-guest"}
+        "authenticated": "arn:aws:iam::111122223333:role/notes-app-dev-authenticated",
+        "unauthenticated": "arn:aws:iam::111122223333:role/notes-app-dev-guest"}
     roles = {r["RoleName"]: r for r in view["IamRoles"]}
     # the role lists its aws_iam_role_policy too (as a state does): kept once
-    assert [p["PolicyName"] for p in roles["notes-authenticated"]["RolePolicyList"]] == \
-        ["user-data"]
-    assert roles["notes-guest"]["AttachedManagedPolicies"] == [
-        {"PolicyArn": "arn:aws:iam::111122223333:policy/notes-guest-read-public"}]
+    assert [p["PolicyName"] for p in roles["notes-app-dev-editor"]["RolePolicyList"]] == \
+        ["PublishPublicFiles"]
+    assert roles["notes-app-dev-editor"]["AttachedManagedPolicies"] == [
+        {"PolicyArn": "arn:aws:iam::111122223333:policy/notes-app-dev-user-access"}]
     mapping = view["RoleMappings"][
         "cognito-idp.us-east-1.amazonaws.com/us-east-1_Ab12Cd34E:6k2r9q5t8v3x1z4b7d0f2h4j6m"]
     assert mapping["RulesConfiguration"]["Rules"][0]["RoleARN"] == \
-        "arn:aws:iam::111122223333:role/notes-premium"
-    loc = extraction.view.location(
-        "/IamRoles/2/RolePolicyList/0/PolicyDocument/Statement/0")
-    assert (Path(loc.path).name, loc.resource) == ("identity-pool-stack.plan.json",
-                                                   "aws_iam_role.premium")
-    assert loc.line == PLAN.read_text().splitlines().index(next(
-        line for line in PLAN.read_text().splitlines()
-        if '"premium-data"' in line)) + 2   # the policy string under its name
+        "arn:aws:iam::111122223333:role/notes-app-dev-editor"
+    index = list(roles).index("notes-app-dev-guest")
+    loc = extraction.view.location(f"/IamRoles/{index}/RolePolicyList/0/PolicyDocument")
+    assert (Path(loc.path).name, loc.resource) == ("notes-app.plan.json", "aws_iam_role.guest")
+    line = PLAN.read_text().splitlines()[loc.line - 1]
+    assert '"policy": "{' in line and "public/*" in line
 
 
 def test_after_unknown_values_are_unknowns_located_at_after_unknown() -> None:
@@ -85,7 +83,7 @@ def test_state_and_child_modules() -> None:
     assert extraction.labels == {"module.auth.aws_iam_role.guest":
                                  "module.auth.aws_iam_role.guest"}
     [only] = extraction.view.data["IamRoles"]
-    assert only["Arn"] == "arn:aws:iam::111122223333:role/notes-guest"
+    assert only["Arn"] == "arn:aws:iam::111122223333:role/notes-app-dev-guest"
 
 
 @pytest.mark.parametrize("version", ["2.0", 2, None])

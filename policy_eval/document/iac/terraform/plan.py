@@ -31,7 +31,6 @@ from ..located import (
     Node,
     emit,
     from_located,
-    plain,
     unknown,
 )
 from .module import ModuleRead
@@ -217,32 +216,32 @@ def _mark_unknown(values: Node, unknowns: Node | None, path: str) -> None:
 def _drop_duplicate_inline_policies(resources: dict[str, Node]) -> None:
     """A state lists a role's inline policies on the role too, also those written as
     ``aws_iam_role_policy`` resources: keep each policy once (the resource's)."""
-    separate: set[tuple[Any, Any]] = set()
+    separate: set[tuple[str, str]] = set()
     for resource in resources.values():
         props = resource.get("Properties")
-        if resource.get("Type") is None or props is None:
+        if props is None or _text(resource.get("Type")) != "AWS::IAM::Policy":
             continue
-        if plain(resource.value["Type"]) == "AWS::IAM::Policy":
-            name = props.get("PolicyName")
-            roles = props.get("Roles")
-            for role in roles.value if roles is not None and isinstance(roles.value,
-                                                                        list) else []:
-                separate.add((plain(role), plain(name) if name is not None else None))
-    if not separate:
-        return
+        name = _text(props.get("PolicyName"))
+        roles = props.get("Roles")
+        for role in roles.value if roles is not None and isinstance(roles.value, list) else []:
+            if name is not None and _text(role) is not None:
+                separate.add((str(_text(role)), name))
     for resource in resources.values():
         props = resource.get("Properties")
-        if props is None or plain(resource.value["Type"]) != "AWS::IAM::Role":
+        if not separate or props is None or _text(resource.get("Type")) != "AWS::IAM::Role":
             continue
-        role_name = props.get("RoleName")
+        role_name = _text(props.get("RoleName"))
         policies = props.get("Policies")
         if role_name is None or policies is None or not isinstance(policies.value, list):
             continue
         policies.value = [p for p in policies.value
-                          if (plain(role_name), plain(p.get("PolicyName")
-                                                       or Node(None))) not in separate]
+                          if (role_name, _text(p.get("PolicyName"))) not in separate]
         if not policies.value:
             del props.value["Policies"]
+
+
+def _text(node: Node | None) -> str | None:
+    return node.value if node is not None and isinstance(node.value, str) else None
 
 
 def _deployed(resource: Node, kind: str, values: dict[str, Any], span: FileSpan) -> None:
