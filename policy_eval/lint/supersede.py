@@ -41,7 +41,7 @@ def place_of(finding: Finding) -> tuple[str | None, str]:
 
 def fold_superseded(findings: Sequence[Finding], rules: Iterable[Rule]) -> list[Finding]:
     """``findings`` with every superseded finding folded into its survivor (order kept)."""
-    running = [r for r in rules]
+    running = list(rules)
     running_codes = {r.code for r in running}
     supersede = {r.code: tuple(c for c in superseding_codes(r) if c in running_codes)
                  for r in running}
