@@ -165,3 +165,12 @@ def test_eval_table_unreadable_table_exits_2(tmp_path):
     shutil.copy(TABLE, broken)
     result = _run(QUICKSTART, broken)
     assert result.exit_code == 2 and "broken.parquet" in result.output
+
+
+def test_the_policy_set_is_one_node_of_the_graph(policy_set):
+    frame = dd.from_pandas(_requests(40), npartitions=4)
+    graph = dict(evaluate_frame(policy_set, frame).__dask_graph__())
+    holders = [key for key, task in graph.items() if getattr(task, "value", None) is policy_set
+               or task is policy_set]
+    assert len(holders) == 1
+    assert sum(str(key).startswith("('decide_partition") for key in graph) == 4
