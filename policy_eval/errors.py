@@ -78,6 +78,10 @@ class ErrorCode(str, Enum):
     invalid_logins = "invalid-logins"
     no_actions = "no-actions"
     vacuous_check = "vacuous-check"
+    # request tables read by eval-table (table_cli.py)
+    invalid_table = "invalid-table"
+    missing_dependency = "missing-dependency"
+    unreachable_scheduler = "unreachable-scheduler"
     # plots (plot.py)
     missing_extra = "missing-extra"
     write_error = "write-error"
