@@ -86,8 +86,9 @@ class PolicySet:
                                      boundary=self.boundary, session=self.session,
                                      scp_levels=self.scp_levels, rcp_levels=self.rcp_levels,
                                      derive_principal_context=derive_principal_context)
-        #: Decide one request: the engine's bound method itself, so that a call costs no
-        #: extra Python frame (the hot path of the library).
+        #: Decide one request: the engine's ``decide`` itself, so that a call costs no
+        #: extra Python frame (the hot path of the library; it runs code generated per
+        #: action plan, see :meth:`generated_source`).
         self.evaluate: Callable[[Request], Decision] = self.engine.decide
 
     def evaluate_many(self, requests: RequestBatch | Iterable[Request]) -> DecisionBatch:
@@ -101,6 +102,17 @@ class PolicySet:
         batch = requests if isinstance(requests, RequestBatch) else (
             RequestBatch.from_requests(requests))
         return decide_batch(self.engine, batch)
+
+    def generated_source(self, action: str) -> str:
+        """The Python code :meth:`evaluate` runs for requests of ``action``: the decision
+        procedure (spec §2.3) specialised to the statements that can apply to it, written
+        and compiled on the action's first request (``engine/codegen.py``)::
+
+            ps = PolicySet(identity=[{"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}])
+            print(ps.generated_source("s3:GetObject"))
+        """
+        return self.engine.generated_source(action)
 
     @property
     def policies(self) -> list[CompiledPolicy]:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..document.model import Policy, PrincipalSpec, Statement
-from ..document.wildcard import Matcher, compile_atoms, compile_glob, has_wildcards
+from ..document.wildcard import Atom, Matcher, compile_atoms, compile_glob, has_wildcards
 from .conditions import ClauseCheck
 from .principals import Caller, principal_match
 from .templates import Context, Template, static_atoms
@@ -54,11 +54,12 @@ class ActionMatcher:
 class ResourceMatcher:
     """Does a resource ARN match one of the patterns, in a given context?"""
 
-    __slots__ = ("__call__", "exact", "globs", "match_all", "templates")
+    __slots__ = ("__call__", "exact", "glob_atoms", "globs", "match_all", "templates")
 
     def __init__(self, patterns: tuple[str, ...], variables_enabled: bool) -> None:
         exact: set[str] = set()
         globs: list[Matcher] = []
+        glob_atoms: list[list[Atom]] = []
         templates: list[Template] = []
         match_all = False
         for pattern in patterns:
@@ -72,8 +73,11 @@ class ResourceMatcher:
                 exact.add("".join(atoms))  # type: ignore[arg-type]
             else:
                 globs.append(compile_atoms(atoms))
+                glob_atoms.append(atoms)
         self.exact = frozenset(exact)
         self.globs = tuple(globs)
+        #: The atoms of each of ``globs`` (``engine/codegen.py`` inlines plain prefixes).
+        self.glob_atoms = tuple(glob_atoms)
         self.templates = tuple(templates)
         self.match_all = match_all
         self.__call__ = self._specialise()

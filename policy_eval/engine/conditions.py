@@ -225,7 +225,11 @@ def _arn_family(vals: _Values) -> AnyMatch:
 def compile_any_match(op: OperatorInfo, values: tuple[str, ...],
                       variables_enabled: bool) -> AnyMatch:
     """``m(r, P)`` before negation: does request value ``r`` match some policy value?"""
-    vals = _Values(op, values, variables_enabled)
+    return compile_values_match(op, _Values(op, values, variables_enabled))
+
+
+def compile_values_match(op: OperatorInfo, vals: _Values) -> AnyMatch:
+    """:func:`compile_any_match` over values already prepared."""
     family = op.family
     if family == "String":
         return _string_family(op, vals)
@@ -266,18 +270,22 @@ def _is_null(value: Any) -> bool:
 class ClauseCheck:
     """One compiled ``operator: {key: values}`` clause."""
 
-    __slots__ = ("any_match", "check", "clause", "key", "op")
+    __slots__ = ("any_match", "check", "clause", "key", "op", "values")
 
     def __init__(self, clause: ConditionClause, variables_enabled: bool) -> None:
         self.clause = clause
         self.op: ParsedOperator = clause.parsed_operator
         self.key = clause.folded_key
         base = self.op.base
+        #: The policy values, prepared (``None`` for ``Null``); ``engine/codegen.py`` reads
+        #: them to inline the common string comparisons.
+        self.values: _Values | None = None
         if base.family == "Null":
             self.any_match = None
             self.check = self._null_check(clause.values)
             return
-        self.any_match = compile_any_match(base, clause.values, variables_enabled)
+        self.values = _Values(base, clause.values, variables_enabled)
+        self.any_match = compile_values_match(base, self.values)
         self.check = self._build()
 
     @staticmethod

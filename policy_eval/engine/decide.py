@@ -1,6 +1,6 @@
 """Deciding a request across policy types (spec semantics.md §2.3).
 
-``decide`` is the scalar reference path::
+``decide_reference`` is the scalar reference path::
 
     1. an applicable Deny in any policy (identity, boundary, session, resource, SCP, RCP)
        -> explicit deny; a resource-policy Deny with NotPrincipal denies every caller
@@ -19,12 +19,18 @@
 A same-account resource policy that names only the account grants nothing by itself
 (§2.3 [I]). Each compiled statement is asked only about actions it covers: the statements
 that apply to an action are planned once per action and cached.
+
+``decide`` (what ``PolicySet.evaluate`` calls) runs the same procedure as Python code
+generated for each plan (``engine/codegen.py``), made on an action's first request and
+cached per policy set; ``decide_reference`` stays the reference that tests hold it to
+(tests/engine/test_codegen.py) and that ``fast_paths = False`` selects.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from ..document.variables import Variable, has_variables, parse_template
 from .compile import CompiledPolicy, CompiledStatement
@@ -36,7 +42,12 @@ ALLOW = "allow"
 EXPLICIT_DENY = "explicit_deny"
 IMPLICIT_DENY = "implicit_deny"
 
+if TYPE_CHECKING:
+    from .codegen import GeneratedPlan
+
 _PLAN_LIMIT = 65536
+#: Generated functions kept per policy set (one per distinct plan, not per action).
+_GENERATED_LIMIT = 1024
 
 
 class ActionPlan:
@@ -69,6 +80,10 @@ class ActionPlan:
 class DecisionEngine:
     """Compiled policies of every slot, and the decision procedure over them."""
 
+    #: Decide one request (spec §2.3) through the generated code of its action's plan;
+    #: the same answers as :meth:`decide_reference` (see ``engine/codegen.py``).
+    decide: Callable[[Request], Decision]
+
     def __init__(self, *, identity: Sequence[CompiledPolicy] = (),
                  resource: Sequence[CompiledPolicy] = (),
                  boundary: Sequence[CompiledPolicy] = (),
@@ -96,6 +111,9 @@ class DecisionEngine:
                           "aws:username"})
         self._plans: dict[str, ActionPlan] = {}
         self._callers: dict[str | None, Caller] = {}
+        self._generated: dict[tuple[Any, ...], GeneratedPlan] = {}
+        self._by_action: dict[str, Callable[[Request], Decision]] = {}
+        self.decide = self._dispatcher()
 
     # ------------------------------------------------------------ inputs
 
@@ -130,8 +148,54 @@ class DecisionEngine:
 
     # ------------------------------------------------------------ decision
 
-    def decide(self, request: Request) -> Decision:
-        """Decide one request (spec §2.3); the hot path, so written flat."""
+    def _dispatcher(self) -> Callable[[Request], Decision]:
+        """``decide``: the generated function of the request's action (made on first use)."""
+        functions_get = self._by_action.get
+        function_for = self.decision_function
+
+        def decide(request: Request) -> Decision:
+            function = functions_get(request._action_key)
+            if function is None:
+                function = function_for(request._action_key)
+            return function(request)
+        return decide
+
+    def decision_function(self, action_key: str) -> Callable[[Request], Decision]:
+        """The function that decides requests for ``action_key`` (lower-cased): the
+        generated code of its plan, or :meth:`decide_reference` when ``fast_paths`` is
+        off."""
+        if not self.fast_paths:
+            return self.decide_reference
+        function = self.generated_plan(action_key).function
+        if len(self._by_action) >= _PLAN_LIMIT:
+            self._by_action.clear()
+        self._by_action[action_key] = function
+        return function
+
+    def generated_plan(self, action_key: str) -> GeneratedPlan:
+        """The generated code of ``action_key``'s plan (shared by actions whose plans hold
+        the same statements)."""
+        from .codegen import generate_plan, plan_signature
+
+        plan = self.plan(action_key)
+        signature = plan_signature(plan)
+        found = self._generated.get(signature)
+        if found is None:
+            if len(self._generated) >= _GENERATED_LIMIT:
+                self._generated.clear()
+                self._by_action.clear()
+            found = self._generated[signature] = generate_plan(self, plan)
+        return found
+
+    def generated_source(self, action: str) -> str:
+        """The Python source that ``decide`` runs for requests of ``action`` (for
+        reading: what is inlined, what calls a compiled closure, which steps of §2.3
+        were left out because no policy needs them)."""
+        return self.generated_plan(action.lower()).source
+
+    def decide_reference(self, request: Request) -> Decision:
+        """Decide one request (spec §2.3) by interpreting the plan: the reference for the
+        generated code of ``decide``."""
         caller = self._callers.get(request.principal)
         if caller is None:
             caller = self.caller(request.principal)

@@ -52,7 +52,7 @@ def resolve_variable(var: Variable, ctx: Context) -> str | None:
 class Template:
     """One policy string with at least one variable."""
 
-    __slots__ = ("_cache", "parts", "source", "variables", "wildcards")
+    __slots__ = ("_cache", "_single", "parts", "source", "variables", "wildcards")
 
     def __init__(self, source: str, *, wildcards: bool, arn: bool = False) -> None:
         self.source = source
@@ -62,6 +62,7 @@ class Template:
                                if isinstance(p, Variable))
         self.wildcards = wildcards
         self._cache: dict[tuple[str, ...], Matcher] = {}
+        self._single: tuple[dict[str, Matcher | str], Callable[[str], Matcher | str]] | None = None
 
     def values(self, ctx: Context) -> tuple[str, ...] | None:
         """Resolved values of the variables, in order; ``None`` if one is unresolved."""
@@ -134,13 +135,14 @@ class Template:
             return None if values is None else self.text(values)
         return general
 
-    def match_function(self) -> Callable[[str, Context], bool]:
-        """``f(subject, ctx)``: does ``subject`` match the template resolved in ``ctx``?
-        Specialised for the common one-variable case (hot path)."""
-        if len(self.variables) == 1:
-            (folded, default), = self.variables
-            # keyed by the value itself (no tuple per request); a pattern that is a plain
-            # prefix is kept as that string and tested inline (no matcher call)
+    def single_value_cache(self) -> tuple[dict[str, Matcher | str],
+                                          Callable[[str], Matcher | str]]:
+        """For a one-variable template: ``(by_value, compile_value)``, the per-value cache
+        of matchers (keyed by the variable's value itself, no tuple per request) and the
+        function that fills it. A pattern that is a plain prefix is kept as that string, to
+        be tested with an inline ``startswith`` (no matcher call). Shared by
+        :meth:`match_function` and the generated code of ``engine/codegen.py``."""
+        if self._single is None:
             by_value: dict[str, Matcher | str] = {}
             atoms_for = self.atoms
 
@@ -151,6 +153,15 @@ class Template:
                 prefix = prefix_of(atoms)
                 found = by_value[value] = prefix if prefix is not None else compile_atoms(atoms)
                 return found
+            self._single = (by_value, compile_value)
+        return self._single
+
+    def match_function(self) -> Callable[[str, Context], bool]:
+        """``f(subject, ctx)``: does ``subject`` match the template resolved in ``ctx``?
+        Specialised for the common one-variable case (hot path)."""
+        if len(self.variables) == 1:
+            (folded, default), = self.variables
+            by_value, compile_value = self.single_value_cache()
 
             def match_one(subject: str, ctx: Context) -> bool:
                 value = ctx.get(folded)
