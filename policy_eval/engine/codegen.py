@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import linecache
 from collections.abc import Callable
+from functools import partial
 from itertools import count
 from typing import TYPE_CHECKING, Any
 
@@ -124,7 +125,7 @@ def _template_prefix(template: Template) -> str:
             out.append(part.value)
             continue
         assert isinstance(part, Text)
-        atoms = atoms_from_text(part.value) if template.wildcards else [part.value]
+        atoms: list[Atom] = atoms_from_text(part.value) if template.wildcards else [part.value]
         head = _literal_prefix(atoms)
         out.append(head)
         if len(head) < len(part.value):
@@ -394,14 +395,14 @@ class _PlanWriter:
             self.emit(1, "if caller.has_identity:")
             self.prelude(2)
             for st in plan.identity:
-                self.nest(2, st, lambda at, st=st: self.identity_only_allow(at, st))
+                self.nest(2, st, partial(self.identity_only_allow, st=st))
             self.emit(1, "return " + self.decision("implicit_deny", "no-allow"))
             return
         self.prelude(1)
         if plan.denies:
             self.emit(1, "# 1. explicit deny anywhere")
             for st in plan.denies:
-                self.nest(1, st, lambda at, st=st: self.deny(at, st))
+                self.nest(1, st, partial(self.deny, st=st))
         for level in plan.rcp_levels:
             self.emit(1, "# 2. an RCP level")
             self.any_applies(1, level, "rcp")
@@ -423,7 +424,7 @@ class _PlanWriter:
                 if i:
                     self.emit(2, "if granting is None:")
                     indent = 3
-                self.nest(indent, st, lambda at, st=st: self.grant(at, st))
+                self.nest(indent, st, partial(self.grant, st=st))
         self.emit(1, "if granting is None:")
         if has_rp:
             self.emit(2, "if rp_st is None:")
@@ -489,11 +490,13 @@ class _PlanWriter:
             kind = self.const(st.principal_kind, "PRINCIPAL_KIND")
             self.emit(1, f"kind = {kind}(caller)  # not specialised: principal matching")
             self.emit(1, "if kind is not None and STRENGTH[kind] > rp_rank:")
-            self.nest(2, st, lambda at, st=st: self.emit(
-                at, f"rp_st, rp_kind, rp_rank = {self.statement(st)}, kind, STRENGTH[kind]"))
+            self.nest(2, st, partial(self.strongest, st=st))
         self.emit(1, "if rp_kind in DIRECT_KINDS and (caller.account is None or "
                      "RESOURCE_ACCOUNT(resource, ctx, caller.account) == caller.account):")
         self.emit(2, "return " + self.decision("allow", "resource-policy", "rp_st.alone"))
+
+    def strongest(self, indent: int, st: CompiledStatement) -> None:
+        self.emit(indent, f"rp_st, rp_kind, rp_rank = {self.statement(st)}, kind, STRENGTH[kind]")
 
     def grant(self, indent: int, st: CompiledStatement) -> None:
         self.emit(indent, f"granting = {self.statement(st)}")
