@@ -44,7 +44,7 @@ from itertools import count
 from typing import TYPE_CHECKING, Any
 
 from ..document.variables import Literal, Text, Variable
-from ..document.wildcard import STAR, Atom, atoms_from_text, compile_atoms, prefix_of
+from ..document.wildcard import STAR, Atom, atoms_from_text, compile_atoms
 from .compile import CompiledStatement, ResourceMatcher
 from .conditions import ClauseCheck
 from .explain import Decision, new_decision
@@ -224,14 +224,38 @@ class _PlanWriter:
         elif matcher.exact:
             alternatives.append(f"resource in {self.const(matcher.exact, 'EXACT')}")
         for atoms, glob in zip(matcher.glob_atoms, matcher.globs, strict=True):
-            prefix = prefix_of(atoms)
-            if prefix is not None:
-                alternatives.append(f"resource.startswith({prefix!r})")
-            else:   # not specialised: the compiled wildcard matcher
-                alternatives.append(f"{self.const(glob, 'GLOB')}(resource)")
+            inline = self.star_test(atoms, "resource")
+            # not specialised (a call): patterns with ``?`` or text after the last ``*``
+            alternatives.append(inline or f"{self.const(glob, 'GLOB')}(resource)")
         for template in matcher.templates:
             alternatives.append(self.template_test(template, "resource"))
         return "(" + " or ".join(alternatives) + ")" if alternatives else "False"
+
+    def star_test(self, atoms: list[Atom], subject: str) -> str | None:
+        """An inline test for a pattern ``text*text*...*`` (no ``?``, ending in ``*``):
+        a prefix, then each piece found in order (what the wildcard matcher does);
+        ``None`` for other patterns."""
+        pieces: list[str] = [""]
+        for atom in atoms:
+            if atom is STAR:
+                pieces.append("")
+            elif isinstance(atom, str):
+                pieces[-1] += atom
+            else:
+                return None
+        if len(pieces) < 2 or pieces[-1]:
+            return None
+        head, middle = pieces[0], [p for p in pieces[1:-1] if p]
+        tests = [f"{subject}.startswith({head!r})"] if head else []
+        at: str | int = len(head)
+        for i, piece in enumerate(middle):
+            if i == len(middle) - 1:
+                tests.append(f"{subject}.find({piece!r}, {at}) >= 0")
+            else:
+                p = self.fresh("p")
+                tests.append(f"({p} := {subject}.find({piece!r}, {at})) >= 0")
+                at = f"{p} + {len(piece)}"
+        return "(" + " and ".join(tests) + ")" if tests else "True"
 
     def template_test(self, template: Template, subject: str) -> str:
         """``subject`` matches ``template`` resolved in ``ctx`` (an expression)."""
@@ -346,11 +370,8 @@ class _PlanWriter:
         if all(isinstance(a, str) for a in atoms):
             text = "".join(a for a in atoms if isinstance(a, str))
             return lambda n: f"{n} == {text!r}"
-        prefix = prefix_of(atoms)
-        if prefix is not None:
-            return lambda n: f"{n}.startswith({prefix!r})"
-        if atoms == [STAR]:
-            return lambda n: "True"
+        if self.star_test(atoms, "n") is not None:
+            return lambda n: self.star_test(atoms, n) or "True"
         name = self.const(compile_atoms(atoms), "LIKE")
         return lambda n: f"{name}({n})"
 
