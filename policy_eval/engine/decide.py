@@ -83,6 +83,11 @@ class DecisionEngine:
     #: Decide one request (spec §2.3) through the generated code of its action's plan;
     #: the same answers as :meth:`decide_reference` (see ``engine/codegen.py``).
     decide: Callable[[Request], Decision]
+    #: Requests of an action decided by :meth:`decide_reference` before its code is
+    #: generated. Writing and compiling a plan's code costs ~0.5-1 ms, the price of ~200
+    #: requests through the reference, so policy sets asked a few questions (the linter's
+    #: probes, a scenario) never pay it; tests set 0 to run the generated code always.
+    generate_after = 128
 
     def __init__(self, *, identity: Sequence[CompiledPolicy] = (),
                  resource: Sequence[CompiledPolicy] = (),
@@ -113,6 +118,7 @@ class DecisionEngine:
         self._callers: dict[str | None, Caller] = {}
         self._generated: dict[tuple[Any, ...], GeneratedPlan] = {}
         self._by_action: dict[str, Callable[[Request], Decision]] = {}
+        self._uses: dict[str, int] = {}
         self.decide = self._dispatcher()
 
     # ------------------------------------------------------------ inputs
@@ -162,9 +168,15 @@ class DecisionEngine:
 
     def decision_function(self, action_key: str) -> Callable[[Request], Decision]:
         """The function that decides requests for ``action_key`` (lower-cased): the
-        generated code of its plan, or :meth:`decide_reference` when ``fast_paths`` is
-        off."""
+        generated code of its plan once the action has been asked ``generate_after``
+        times, :meth:`decide_reference` before that and when ``fast_paths`` is off."""
         if not self.fast_paths:
+            return self.decide_reference
+        uses = self._uses.get(action_key, 0)
+        if uses < self.generate_after:
+            if len(self._uses) >= _PLAN_LIMIT:
+                self._uses.clear()
+            self._uses[action_key] = uses + 1
             return self.decide_reference
         function = self.generated_plan(action_key).function
         if len(self._by_action) >= _PLAN_LIMIT:

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import policy_eval as pe
+from policy_eval.engine.decide import DecisionEngine
 from tests.engine.test_batch_agreement import (
     ACTIONS,
     CONDITIONS,
@@ -30,7 +32,7 @@ from tests.engine.test_batch_agreement import (
 
 
 def _same(ps: pe.PolicySet, request: pe.Request) -> None:
-    got = ps.engine.decide(request)
+    got = ps.engine.generated_plan(request.action.lower()).function(request)
     want = ps.engine.decide_reference(request)
     assert (got.decision, got.reason) == (want.decision, want.reason), (
         request, ps.generated_source(request.action))
@@ -119,6 +121,23 @@ def test_generated_code_with_every_slot_names_every_step() -> None:
     request = pe.Request("s3:GetObject", "arn:aws:s3:::b/k", PRINCIPALS[0])
     assert ps.evaluate(request).allowed
     _same(ps, request)
+
+
+def test_code_is_generated_once_an_action_has_been_asked_enough(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A policy set asked a few questions never pays for writing code (the linter's probes);
+    one asked many runs the generated code."""
+    monkeypatch.setattr(DecisionEngine, "generate_after", 3)
+    ps = pe.PolicySet(identity=[{"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}])
+    request = pe.Request("s3:GetObject", "arn:aws:s3:::b/k", PRINCIPALS[0])
+    for _ in range(3):
+        assert ps.evaluate(request).allowed
+        assert not ps.engine._generated
+    assert ps.evaluate(request).allowed
+    assert ps.engine.decision_function("s3:getobject") is ps.engine.generated_plan(
+        "s3:getobject").function
+    assert "s3:getobject" in ps.engine._by_action
 
 
 def test_fast_paths_off_selects_the_reference() -> None:
