@@ -16,7 +16,7 @@ What is written inline (no call):
   ``startswith`` when the resolved pattern is a prefix; ``NotResource`` negated;
 * ``String`` conditions (``StringEquals``/``StringNotEquals``/``StringLike``/
   ``StringNotLike``, ``IfExists``, ``ForAllValues``/``ForAnyValue``) whose values are
-  static or one variable, and ``Null``;
+  static or one variable, ``Bool`` with static values, and ``Null``;
 * the account check (§0): when every ``Resource`` pattern of the deciding statement fixes
   the first five ARN fields literally, the account of any resource it matches is known now,
   so ``resource_account`` (three ``str.find``) becomes a constant comparison;
@@ -24,11 +24,12 @@ What is written inline (no call):
   step 4, no boundary/session -> no steps 6-7.
 
 What is *not* specialised calls the existing closure, held as a constant, and the
-generated code says so in a comment: other condition families (Numeric, Date, Bool,
-Binary, IpAddress, Arn), ``IgnoreCase`` string operators, values with several variables
-or text around a variable in equality operators, templates with several variables, wildcard
-patterns that are not plain prefixes, principal matching of resource-policy statements, and
-the account of a resource matched by a pattern that leaves it open.
+generated code says so in a comment: other condition families (Numeric, Date, Binary,
+IpAddress, Arn; Bool with a variable in its values), ``IgnoreCase`` string operators,
+values with several variables or text around a variable in equality operators, templates
+with several variables, wildcard patterns with ``?`` or text after the last ``*``,
+principal matching of resource-policy statements, and the account of a resource matched
+by a pattern that leaves it open.
 
 ``DecisionEngine.generated_source(action)`` shows the source of an action's function; the
 source is also registered with :mod:`linecache`, so tracebacks through it show the code.
@@ -279,7 +280,8 @@ class _PlanWriter:
         base = clause.op.base
         if base.family == "Null":
             return [], self.null_test(clause)
-        one = self.string_element(clause) if base.family == "String" else None
+        one = (self.string_element(clause) if base.family == "String"
+               else self.bool_element(clause) if base.family == "Bool" else None)
         if one is None:
             note = " ".join(clause.clause.operator.split())
             return [(0, f"# not specialised: {note}, the compiled clause")], (
@@ -365,6 +367,28 @@ class _PlanWriter:
             test = " or ".join(p(name) for p in parts)
             return f"(not ({test}))" if base.negated else f"({test})"
         return setup, element
+
+    def bool_element(self, clause: ClauseCheck
+                     ) -> tuple[list[tuple[int, str]], Callable[[str], str]] | None:
+        """``Bool`` with static values: the request value read as ``document/values.py``'s
+        ``parse_bool`` does (``true``/``false`` in any case; anything else matches nothing,
+        negated or not)."""
+        from ..document.values import parse_bool
+
+        vals = clause.values
+        if vals is None or vals.templates:
+            return None
+        wanted = {parse_bool(v) for v in vals.static}
+        texts = tuple(text for text, value in (("false", False), ("true", True))
+                      if value in wanted)
+        negated = clause.op.base.negated
+
+        def element(name: str) -> str:
+            if negated:
+                return (f"({name}.lower() in ('true', 'false') and "
+                        f"{name}.lower() not in {texts!r})")
+            return f"({name}.lower() in {texts!r})"
+        return [], element
 
     def like_static(self, atoms: list[Atom]) -> Callable[[str], str]:
         if all(isinstance(a, str) for a in atoms):
