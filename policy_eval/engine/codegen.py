@@ -28,8 +28,8 @@ generated code says so in a comment: other condition families (Numeric, Date, Bi
 IpAddress, Arn; Bool with a variable in its values), ``IgnoreCase`` string operators,
 values with several variables or text around a variable in equality operators, templates
 with several variables, wildcard patterns with ``?`` or text after the last ``*``,
-principal matching of resource-policy statements, and the account of a resource matched
-by a pattern that leaves it open.
+principal matching of resource-policy statements (cached per request principal), and
+the account of a resource matched by a pattern that leaves it open.
 
 ``DecisionEngine.generated_source(action)`` shows the source of an action's function; the
 source is also registered with :mod:`linecache`, so tracebacks through it show the code.
@@ -49,7 +49,7 @@ from ..document.wildcard import STAR, Atom, atoms_from_text, compile_atoms
 from .compile import CompiledStatement, ResourceMatcher
 from .conditions import ClauseCheck
 from .explain import Decision, new_decision
-from .principals import DIRECT_KINDS
+from .principals import DIRECT_KINDS, Caller
 from .templates import Template, static_atoms
 
 if TYPE_CHECKING:
@@ -61,6 +61,8 @@ if TYPE_CHECKING:
 Step = tuple[list[tuple[int, str]], str]
 
 _SERIAL = count()
+_UNSET: Any = object()
+_KIND_CACHE_LIMIT = 4096
 
 
 class GeneratedPlan:
@@ -146,7 +148,7 @@ class _PlanWriter:
             "MAKE": new_decision, "D": Decision, "ENGINE": engine,
             "CALLERS_GET": engine._callers.get, "CALLER": engine.caller,
             "CONTEXT_FOR": engine.context_for, "RESOURCE_ACCOUNT": d.resource_account,
-            "STRENGTH": d._STRENGTH, "DIRECT_KINDS": DIRECT_KINDS}
+            "STRENGTH": d._STRENGTH, "DIRECT_KINDS": DIRECT_KINDS, "UNSET": _UNSET}
         self._names: dict[int, str] = {}
         self._serial = count()
 
@@ -522,8 +524,7 @@ class _PlanWriter:
         if st.policy.slot == "resource" and not (st.not_principal is not None
                                                  and self.engine.has_boundary):
             # a resource-policy Deny binds only the principals it names (§2.3)
-            kind = self.const(st.principal_kind, "PRINCIPAL_KIND")
-            self.emit(indent, f"if {kind}(caller) is not None:")
+            self.emit(indent, f"if {self.principal_kind(st)} is not None:")
             indent += 1
         self.emit(indent, ret)
 
@@ -532,13 +533,29 @@ class _PlanWriter:
         self.emit(1, "rp_st = rp_kind = None")
         self.emit(1, "rp_rank = -1")
         for st in statements:
-            kind = self.const(st.principal_kind, "PRINCIPAL_KIND")
-            self.emit(1, f"kind = {kind}(caller)  # not specialised: principal matching")
+            self.emit(1, "# not specialised: principal matching (cached per request principal)")
+            self.emit(1, f"kind = {self.principal_kind(st)}")
             self.emit(1, "if kind is not None and STRENGTH[kind] > rp_rank:")
             self.nest(2, st, partial(self.strongest, st=st))
         self.emit(1, "if rp_kind in DIRECT_KINDS and (caller.account is None or "
                      "RESOURCE_ACCOUNT(resource, ctx, caller.account) == caller.account):")
         self.emit(2, "return " + self.decision("allow", "resource-policy", "rp_st.alone"))
+
+    def principal_kind(self, st: CompiledStatement) -> str:
+        """``st.principal_kind(caller)``, cached per request principal (the caller is a
+        function of it: ``DecisionEngine.caller``)."""
+        kinds: dict[str | None, str | None] = {}
+        principal_kind = st.principal_kind
+
+        def fill(caller: Caller, principal: str | None) -> str | None:
+            if len(kinds) >= _KIND_CACHE_LIMIT:
+                kinds.clear()
+            found = kinds[principal] = principal_kind(caller)
+            return found
+        get, fill_name = self.const(kinds.get, "KINDS_GET"), self.const(fill, "KIND_OF")
+        k = self.fresh("k")
+        return (f"({k} if ({k} := {get}(request.principal, UNSET)) is not UNSET "
+                f"else {fill_name}(caller, request.principal))")
 
     def strongest(self, indent: int, st: CompiledStatement) -> None:
         self.emit(indent, f"rp_st, rp_kind, rp_rank = {self.statement(st)}, kind, STRENGTH[kind]")
