@@ -105,8 +105,9 @@ class PolicySet:
 
     def generated_source(self, action: str) -> str:
         """The Python code :meth:`evaluate` runs for requests of ``action``: the decision
-        procedure (spec §2.3) specialised to the statements that can apply to it, written
-        and compiled on the action's first request (``engine/codegen.py``)::
+        procedure (spec §2.3) specialised to the statements that can apply to it
+        (``engine/codegen.py``; ``evaluate`` runs it once the action has been asked
+        ``DecisionEngine.generate_after`` times)::
 
             ps = PolicySet(identity=[{"Version": "2012-10-17", "Statement": [
                 {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}])

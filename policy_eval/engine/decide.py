@@ -21,8 +21,9 @@ A same-account resource policy that names only the account grants nothing by its
 that apply to an action are planned once per action and cached.
 
 ``decide`` (what ``PolicySet.evaluate`` calls) runs the same procedure as Python code
-generated for each plan (``engine/codegen.py``), made on an action's first request and
-cached per policy set; ``decide_reference`` stays the reference that tests hold it to
+generated for each plan (``engine/codegen.py``), written once the action has been asked
+``generate_after`` times (the reference answers until then) and cached per policy set;
+``decide_reference`` stays the reference that tests hold it to
 (tests/engine/test_codegen.py) and that ``fast_paths = False`` selects.
 """
 
@@ -155,7 +156,7 @@ class DecisionEngine:
     # ------------------------------------------------------------ decision
 
     def _dispatcher(self) -> Callable[[Request], Decision]:
-        """``decide``: the generated function of the request's action (made on first use)."""
+        """``decide``: the function of the request's action (see :meth:`decision_function`)."""
         functions_get = self._by_action.get
         function_for = self.decision_function
 
