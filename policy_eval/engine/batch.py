@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from itertools import filterfalse
 from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
@@ -124,27 +125,36 @@ def _normalise_cell(column: str, key: str, row: int, value: Any) -> Any:
         raise _row_error(column, row, exc.message, exc.code) from None
 
 
-def _normalise_column(column: str, key: str, values: list[Any]) -> list[Any]:
-    """A context column as the scalar ``Request`` folds each value: ``None``, ``str`` or
-    ``tuple[str, ...]``.
+def _normalise_column(column: str, key: str, values: list[Any]) -> tuple[list[Any], list[Any]]:
+    """A context column as the scalar ``Request`` folds each value (``None``, ``str`` or
+    ``tuple[str, ...]``), and its distinct values.
 
-    Lists become tuples, then each *distinct* cell is checked; only when some cell is not
-    already text (a number, a boolean, a list holding one) is every row normalised on its
-    own. Values that compare equal but normalise differently (``1`` and ``True``) are never
-    both text, so they always take the per-row path."""
-    kinds = set(map(type, values))
-    if kinds <= {str, type(None)}:
-        return values
-    cells = [tuple(v) if type(v) is list else v for v in values] if list in kinds else values
+    The common case costs one C-level pass (``dict.fromkeys``) and a check of each *distinct*
+    value: text and absent cells need nothing. Only when a cell is a list (unhashable) is
+    every row copied with lists as tuples; only when some distinct value is not text (a
+    number, a boolean, a list holding one) is every row normalised on its own. Values of
+    different types that compare equal (``1``, ``1.0`` and ``True``) are never text, so
+    whichever of them ``dict.fromkeys`` keeps sends the column down the per-row path."""
+    cells = values
     try:
-        distinct = dict.fromkeys(cells)
-    except TypeError:
-        distinct = None
-    if distinct is not None and all(
-            v is None or type(v) is str
-            or (type(v) is tuple and all(type(x) is str for x in v)) for v in distinct):
-        return cells
-    return [_normalise_cell(column, key, row, v) for row, v in enumerate(values)]
+        distinct = list(dict.fromkeys(cells))
+    except TypeError:   # a list (or another unhashable cell) somewhere
+        cells = [tuple(v) if type(v) is list else v for v in values]
+        try:
+            distinct = list(dict.fromkeys(cells))
+        except TypeError:
+            distinct = None
+    if distinct is not None:
+        kinds = set(map(type, distinct))
+        if kinds <= _TEXT_KINDS or (kinds <= _CELL_KINDS and all(
+                type(x) is str for v in distinct if type(v) is tuple for x in v)):
+            return cells, distinct
+    cells = [_normalise_cell(column, key, row, v) for row, v in enumerate(values)]
+    return cells, list(dict.fromkeys(cells))
+
+
+_TEXT_KINDS = {str, type(None)}
+_CELL_KINDS = {str, type(None), tuple}
 
 
 class RequestBatch:
@@ -157,9 +167,11 @@ class RequestBatch:
     def __init__(self, *, action: EncodedColumn, resource: EncodedColumn,
                  principal: EncodedColumn, context: Mapping[str, list[Any]],
                  requests: list[Request] | None = None,
-                 raw_context: Mapping[str, list[Any]] | None = None) -> None:
+                 raw_context: Mapping[str, list[Any]] | None = None,
+                 distinct: Mapping[str, list[Any]] | None = None) -> None:
         """Use the ``from_*`` constructors; this one takes checked, normalised columns
-        (``context``: folded key -> normalised values)."""
+        (``context``: folded key -> normalised values; ``distinct``: the distinct values of
+        some of them, when already known)."""
         self.size = len(action)
         self.action = action
         self.resource = resource
@@ -170,10 +182,7 @@ class RequestBatch:
         self.pool_index: dict[Any, int] = {None: 0}
         self.context: dict[str, Codes] = {}
         for key, values in context.items():
-            column = encode(values)
-            remap = np.fromiter((self.intern(v) for v in column.values), dtype=np.int32,
-                                count=len(column.values))
-            self.context[key] = remap[column.codes]
+            self.context[key] = self._pool_codes(values, (distinct or {}).get(key))
         self._requests = requests
         self._raw_context = raw_context
         self._context_keys: dict[str, Codes] = {}
@@ -236,6 +245,7 @@ class RequestBatch:
         else:
             principal_col = _encode_checked("principal", principals, _check_principal)
         folded: dict[str, list[Any]] = {}
+        distinct: dict[str, list[Any]] = {}
         first_name: dict[str, str] = {}
         for key, values in raw.items():
             name = _CONTEXT_PREFIX + key
@@ -245,9 +255,9 @@ class RequestBatch:
                                    "the same key (context keys are case-insensitive)",
                                    Location(None, None, None, f"/{name}"), "invalid-context")
             first_name[low] = name
-            folded[low] = _normalise_column(name, key, values)
+            folded[low], distinct[low] = _normalise_column(name, key, values)
         return cls(action=action_col, resource=resource_col, principal=principal_col,
-                   context=folded, raw_context=raw)
+                   context=folded, raw_context=raw, distinct=distinct)
 
     @classmethod
     def from_frame(cls, frame: Any, *, extra_columns: str = "error") -> RequestBatch:
@@ -283,6 +293,21 @@ class RequestBatch:
     def __repr__(self) -> str:
         return (f"<RequestBatch {self.size} rows, {len(self.action.values)} actions, "
                 f"{len(self.resource.values)} resources, context keys {sorted(self.context)}>")
+
+    def _pool_codes(self, values: list[Any], distinct: list[Any] | None) -> Codes:
+        """Pool codes of a normalised context column (its new values added to the pool):
+        C-level passes only (``count``, ``dict.fromkeys``, ``map``)."""
+        n = len(values)
+        if n and values[0] == values[-1] == values[n // 2] and values.count(values[0]) == n:
+            # one value in every row
+            return constant(n, self.intern(values[0]))
+        index = self.pool_index
+        if distinct is None:
+            distinct = list(dict.fromkeys(values))
+        new = list(filterfalse(index.__contains__, distinct))
+        index.update(zip(new, range(len(self.pool), len(self.pool) + len(new))))
+        self.pool.extend(new)
+        return np.fromiter(map(index.__getitem__, values), dtype=np.int32, count=n)
 
     def intern(self, value: Any) -> int:
         """The pool code of a normalised context value (added when new)."""

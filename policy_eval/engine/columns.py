@@ -25,18 +25,26 @@ Mask = npt.NDArray[np.bool_]
 
 
 class EncodedColumn:
-    """``codes[i]`` is the index in ``values`` of row ``i``'s value."""
+    """``codes[i]`` is the index in ``values`` of row ``i``'s value; ``index`` maps a value
+    to its code (built on first use)."""
 
-    __slots__ = ("_bytes", "codes", "index", "values")
+    __slots__ = ("_bytes", "_index", "codes", "values")
 
-    def __init__(self, codes: Codes, values: list[Any], index: dict[Any, int]) -> None:
+    def __init__(self, codes: Codes, values: list[Any],
+                 index: dict[Any, int] | None = None) -> None:
         self.codes = codes
         self.values = values
-        self.index = index
+        self._index = index
         self._bytes: np.ndarray | bool | None = False
 
     def __len__(self) -> int:
         return len(self.codes)
+
+    @property
+    def index(self) -> dict[Any, int]:
+        if self._index is None:
+            self._index = dict(zip(self.values, range(len(self.values))))
+        return self._index
 
     def bytes(self) -> np.ndarray | None:
         """The distinct values (strings) as an ``S`` array, or ``None`` when some value
@@ -49,12 +57,18 @@ class EncodedColumn:
 def encode(values: Sequence[Hashable]) -> EncodedColumn:
     """Dictionary-encode ``values`` (already normalised: equal values mean equal requests).
 
-    ``dict.fromkeys`` finds the distinct values and ``map(index.__getitem__)`` codes the
-    rows, both loops in C: about 40 ns a row."""
-    distinct = list(dict.fromkeys(values))
-    index = {v: i for i, v in enumerate(distinct)}
-    codes = np.fromiter(map(index.__getitem__, values), dtype=np.int32, count=len(values))
-    return EncodedColumn(codes, distinct, index)
+    One C-level pass: ``map(first.setdefault, values, range(n))`` gives each row the row
+    where its value first occurs (about 60 ns a row, whatever the number of distinct
+    values); the first-occurrence rows are then numbered in order with NumPy."""
+    n = len(values)
+    first: dict[Hashable, int] = {}
+    raw = np.fromiter(map(first.setdefault, values, range(n)), dtype=np.int32, count=n)
+    if len(first) == n:
+        return EncodedColumn(np.arange(n, dtype=np.int32), list(values))
+    is_first = raw == np.arange(n, dtype=np.int32)
+    dense = np.cumsum(is_first, dtype=np.int32)
+    dense -= 1
+    return EncodedColumn(dense[raw], list(first))
 
 
 def constant(n: int, code: int = 0) -> Codes:
@@ -87,7 +101,7 @@ def bytes_array(values: Sequence[Any]) -> np.ndarray | None:
 
     UTF-8 keeps prefixes and equality: ``a.startswith(b)`` exactly when
     ``a.encode().startswith(b.encode())``."""
-    if not all(type(v) is str for v in values):
+    if values and set(map(type, values)) != {str}:
         return None
     if "\x00" in "".join(values):
         return None
