@@ -34,7 +34,7 @@ from ..document.variables import Variable, has_variables, parse_template
 from ..document.wildcard import QMARK, STAR, Atom, Matcher, compile_atoms, prefix_of
 from .batch import RequestBatch
 from .batch_conditions import VectorStringClause
-from .columns import Codes, LazyTable, Mask, bytes_array, combine
+from .columns import Codes, LazyTable, Mask, bytes_array, combine, constant, distinct_codes
 from .compile import CompiledStatement, ResourceMatcher
 from .conditions import ClauseCheck
 from .decide import resource_account
@@ -76,12 +76,15 @@ class _StaticResources:
 class BatchMatcher:
     """Resource parts and conditions of statements, over rows of one batch.
 
-    ``keys`` overrides context columns (the keys derived from the principal, filled in where
-    the request does not set them, as ``DecisionEngine.context_for`` does)."""
+    ``derived`` gives the keys derived from the principal (pool code per distinct
+    principal), filled in where the request does not set them, as
+    ``DecisionEngine.context_for`` does; a column is built when a statement first reads
+    its key."""
 
-    def __init__(self, batch: RequestBatch, keys: dict[str, Codes]) -> None:
+    def __init__(self, batch: RequestBatch, derived: dict[str, Codes]) -> None:
         self.batch = batch
-        self.keys = keys
+        self.derived = derived
+        self.keys: dict[str, Codes] = {}
         self.resources = batch.resource.codes
         self._static: dict[int, LazyTable] = {}
         self._templates: dict[int, dict[tuple[str, ...], tuple[int, Any]]] = {}
@@ -89,8 +92,21 @@ class BatchMatcher:
         self._accounts: dict[str, LazyTable] = {}
 
     def codes(self, key: str) -> Codes:
+        """Pool codes of context ``key`` per row (derived keys filled in)."""
         found = self.keys.get(key)
-        return found if found is not None else self.batch.key_codes(key)
+        if found is None:
+            found = self.batch.key_codes(key)
+            fill = self.derived.get(key)
+            if fill is not None:
+                principal = self.batch.principal
+                if len(principal.values) == 1:
+                    fill = constant(len(found), int(fill[0]))
+                else:
+                    fill = fill[principal.codes]
+                found = fill if key not in self.batch.context else np.where(
+                    found == 0, fill, found).astype(np.int32)
+            self.keys[key] = found
+        return found
 
     # ------------------------------------------------------------ statements
 
@@ -304,8 +320,8 @@ class BatchMatcher:
         if unknown.size:
             pool = self.batch.pool
             given = self.codes("aws:resourceaccount")[rows[unknown]]
-            distinct = np.unique(given)
-            lookup = np.zeros(int(distinct.max()) + 1, dtype=np.bool_)
+            distinct = distinct_codes(given)
+            lookup = np.zeros(int(distinct[-1]) + 1, dtype=np.bool_)
             for c in distinct.tolist():
                 value = pool[c]
                 lookup[c] = value == account if type(value) is str and value else True

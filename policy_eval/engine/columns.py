@@ -76,6 +76,18 @@ def constant(n: int, code: int = 0) -> Codes:
     return np.full(n, code, dtype=np.int32)
 
 
+def distinct_codes(codes: Codes, size: int | None = None) -> Codes:
+    """The distinct values of ``codes`` (non-negative, below ``size``), sorted: a "seen"
+    table when it is small next to the column (no sort, no hash), else ``np.unique``."""
+    if size is None:
+        size = int(codes.max()) + 1 if codes.size else 0
+    if size <= 4 * codes.size + 1024:
+        seen = np.zeros(size, dtype=np.bool_)
+        seen[codes] = True
+        return np.flatnonzero(seen).astype(np.int32)
+    return np.unique(codes).astype(np.int32)
+
+
 def combine(columns: Sequence[Codes], sizes: Sequence[int]) -> tuple[Codes, Codes]:
     """Codes of the distinct combinations of several code columns (of equal length).
 
@@ -130,7 +142,7 @@ class LazyTable:
             return self.table[codes]
         missing = codes[~self.done[codes]]
         if missing.size:
-            wanted = np.unique(missing)
+            wanted = distinct_codes(missing, len(self.table))
             self.table[wanted] = self.compute(wanted)
             self.done[wanted] = True
         return self.table[codes]
