@@ -26,6 +26,7 @@ Every answer is computed once per *distinct* value and gathered back to the rows
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -34,6 +35,7 @@ from ..document.variables import Variable, has_variables, parse_template
 from ..document.wildcard import QMARK, STAR, Atom, Matcher, compile_atoms, prefix_of
 from .batch import RequestBatch
 from .batch_conditions import VectorStringClause
+from .batch_templates import EXACT, GENERAL, PREFIX, ValueTable
 from .columns import Codes, LazyTable, Mask, bytes_array, combine, constant, distinct_codes
 from .compile import CompiledStatement, ResourceMatcher
 from .conditions import ClauseCheck
@@ -90,6 +92,7 @@ class BatchMatcher:
         self._templates: dict[int, dict[tuple[str, ...], tuple[int, Any]]] = {}
         self._clauses: dict[int, tuple[list[str], Any]] = {}
         self._accounts: dict[str, LazyTable] = {}
+        self._values: dict[int, ValueTable] = {}
 
     def codes(self, key: str) -> Codes:
         """Pool codes of context ``key`` per row (derived keys filled in)."""
@@ -200,6 +203,8 @@ class BatchMatcher:
 
     def template_match(self, template: Template, rows: Codes) -> Mask:
         """Rows whose resource matches ``template`` resolved in the row's context."""
+        if len(template.variables) == 1:
+            return self._one_variable_match(template, rows)
         pool = self.batch.pool
         columns = [self.codes(folded)[rows] for folded, _ in template.variables]
         if len(columns) == 1:
@@ -260,6 +265,50 @@ class BatchMatcher:
                                        [len(self.batch.resource.values), size])
             names = self.batch.resource.values
             answers = np.array([generals[int(combo[sel[f]])](names[res[sel[f]]])
+                                for f in first_row.tolist()], dtype=np.bool_)
+            out[sel] = answers[pairs]
+        return out
+
+    def value_table(self, template: Template, code_of: Callable[[str], int]) -> ValueTable:
+        """The per-value patterns of a one-variable template, kept for the evaluation."""
+        table = self._values.get(id(template))
+        if table is None:
+            table = self._values[id(template)] = ValueTable(template, self.batch.pool, code_of)
+        return table
+
+    def _one_variable_match(self, template: Template, rows: Codes) -> Mask:
+        """``template_match`` for one variable: the pattern of each row's value from the
+        value table, then exact patterns by resource code, ``prefix*`` ones by one NumPy
+        ``startswith`` and any other glob by the scalar matcher per distinct pair."""
+        column = self.batch.resource
+        table = self.value_table(template, lambda text: column.index.get(text, -1))
+        slots = table.slots(self.codes(table.key)[rows])
+        kind = table.kind[slots]
+        res = self.resources[rows]
+        if table.shape == EXACT:     # every resolved value is exact, or unresolved
+            return res == table.exact_code[slots]
+        out = np.zeros(len(rows), dtype=np.bool_)
+        sel = np.flatnonzero(kind == EXACT)
+        if sel.size:
+            out[sel] = res[sel] == table.exact_code[slots[sel]]
+        sel = np.flatnonzero(kind == PREFIX)
+        if sel.size:
+            data, patterns = column.bytes(), table.prefix_bytes()
+            if data is not None and patterns is not None:
+                out[sel] = np.strings.startswith(data[res[sel]], patterns[slots[sel]])
+            else:
+                names, texts = column.values, table.texts
+                out[sel] = np.fromiter(map(str.startswith, map(names.__getitem__,
+                                                               res[sel].tolist()),
+                                           map(texts.__getitem__, slots[sel].tolist())),
+                                       np.bool_, sel.size)
+        sel = np.flatnonzero(kind == GENERAL)
+        if sel.size:
+            # no vectorized form of a general glob: the scalar matcher per distinct pair
+            pairs, first_row = combine([res[sel], slots[sel]],
+                                       [len(column.values), len(table.kinds)])
+            names = column.values
+            answers = np.array([table.matchers[int(slots[sel[f]])](names[res[sel[f]]])
                                 for f in first_row.tolist()], dtype=np.bool_)
             out[sel] = answers[pairs]
         return out

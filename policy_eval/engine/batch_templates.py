@@ -1,0 +1,125 @@
+"""One-variable templates resolved once per distinct value of their variable (batch path).
+
+A ``Resource`` entry such as ``arn:aws:s3:::bucket/${cognito-identity.amazonaws.com:sub}/*``
+or a condition value such as ``${aws:username}/*`` holds one variable. Its substituted text
+is literal (spec semantics.md §3.1 [I]), so whether the resolved pattern is an exact text,
+a ``prefix*`` or a general glob depends only on the static text around the variable; this
+module reads that *shape* once from the parsed template and then builds each value's
+pattern by string concatenation (``head + value + tail``), exactly the text
+``Template.atoms`` would give, without re-parsing anything per value. General globs
+compile ``Template.atoms`` per value (the scalar matcher: no vectorized form of a general
+glob).
+
+:class:`ValueTable` keeps, per context pool code, a slot in compact per-value arrays (the
+kind of pattern, its text, its code for exact comparisons, its ``S`` bytes for NumPy
+``startswith``), filled in for the codes the rows ask about and reused by every later
+group and statement of the same evaluation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ..document.variables import Literal, Part, Text, Variable
+from ..document.wildcard import STAR, Atom, Matcher, atoms_from_text, compile_atoms
+from .columns import Codes, bytes_array, distinct_codes
+from .templates import Template
+
+UNRESOLVED, EXACT, PREFIX, GENERAL = 0, 1, 2, 3
+
+
+def _static_atoms(template: Template, parts: tuple[Part, ...]) -> list[Atom]:
+    """``Template.atoms`` of variable-free parts."""
+    atoms: list[Atom] = []
+    for part in parts:
+        if isinstance(part, Text) and template.wildcards:
+            atoms.extend(atoms_from_text(part.value))
+        elif isinstance(part, (Text, Literal)):
+            atoms.append(part.value)
+    return atoms
+
+
+class ValueTable:
+    """Patterns of a one-variable ``template``, one per distinct value of its variable.
+
+    ``code_of(text)`` turns an exact pattern into the code it is compared by (a resource
+    code, or a context pool code), ``-1`` when nothing can equal it."""
+
+    __slots__ = ("_bytes", "code_of", "default", "exact", "exact_code", "head", "key", "kind", "kinds",
+                 "matchers", "pool", "shape", "slot", "tail", "template", "texts")
+
+    def __init__(self, template: Template, pool: list[Any],
+                 code_of: Callable[[str], int]) -> None:
+        ((self.key, self.default),) = template.variables
+        self.template = template
+        self.pool = pool
+        self.code_of = code_of
+        at = next(k for k, p in enumerate(template.parts) if isinstance(p, Variable))
+        before = _static_atoms(template, template.parts[:at])
+        after = _static_atoms(template, template.parts[at + 1:])
+        literal_before = all(isinstance(a, str) for a in before)
+        self.head = "".join(a for a in before if isinstance(a, str))
+        if literal_before and all(isinstance(a, str) for a in after):
+            self.shape = EXACT
+            self.tail = "".join(a for a in after if isinstance(a, str))
+        elif (literal_before and after and after[-1] is STAR
+              and all(isinstance(a, str) for a in after[:-1])):
+            self.shape = PREFIX
+            self.tail = "".join(a for a in after[:-1] if isinstance(a, str))
+        else:
+            self.shape, self.tail = GENERAL, ""
+        if self.shape == PREFIX and "\x00" in self.head + self.tail:
+            self.shape = GENERAL   # S arrays drop NULs: the scalar matcher instead
+        self.slot = np.full(len(pool), -1, dtype=np.int32)
+        self.kinds: list[int] = []
+        self.texts: list[str] = []
+        self.exact: list[int] = []
+        self.matchers: dict[int, Matcher] = {}
+        self.kind = np.zeros(0, dtype=np.int8)
+        self.exact_code = np.zeros(0, dtype=np.int32)
+        self._bytes: np.ndarray | None | bool = False
+
+    def slots(self, codes: Codes) -> Codes:
+        """The slot of each code's pattern (computed for codes not seen before)."""
+        if len(self.slot) < len(self.pool):
+            grown = np.full(len(self.pool), -1, dtype=np.int32)
+            grown[:len(self.slot)] = self.slot
+            self.slot = grown
+        found = self.slot[codes]
+        if (found < 0).any():
+            for c in distinct_codes(codes[found < 0], len(self.slot)).tolist():
+                self.slot[c] = self._add(self.pool[c])
+            self.kind = np.array(self.kinds, dtype=np.int8)
+            self.exact_code = np.array(self.exact, dtype=np.int32)
+            self._bytes = False
+            found = self.slot[codes]
+        return found
+
+    def _add(self, value: Any) -> int:
+        if type(value) is not str:
+            value = self.default        # absent or multivalued: the default, if any (§3.3)
+        kind, text, code = UNRESOLVED, "", -1
+        if value is not None:
+            kind = self.shape
+            if kind == PREFIX and "\x00" in value:
+                kind = GENERAL
+            if kind == EXACT:
+                text = self.head + value + self.tail
+                code = self.code_of(text)
+            elif kind == PREFIX:
+                text = self.head + value + self.tail
+            else:
+                self.matchers[len(self.kinds)] = compile_atoms(self.template.atoms((value,)))
+        self.kinds.append(kind)
+        self.texts.append(text)
+        self.exact.append(code)
+        return len(self.kinds) - 1
+
+    def prefix_bytes(self) -> np.ndarray | None:
+        """The prefixes (``""`` for other slots) as an ``S`` array, or ``None``."""
+        if self._bytes is False:
+            self._bytes = bytes_array(self.texts)
+        return self._bytes  # type: ignore[return-value]
