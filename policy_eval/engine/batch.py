@@ -161,7 +161,8 @@ class RequestBatch:
     """Requests as columns. Build one with :meth:`from_requests`, :meth:`from_columns` or
     :meth:`from_frame`."""
 
-    __slots__ = ("_context_keys", "_raw_context", "_requests", "action", "context", "pool",
+    __slots__ = ("_account_fields", "_context_keys", "_raw_context", "_requests", "action",
+                 "context", "pool",
                  "pool_index", "principal", "resource", "size")
 
     def __init__(self, *, action: EncodedColumn, resource: EncodedColumn,
@@ -186,6 +187,7 @@ class RequestBatch:
         self._requests = requests
         self._raw_context = raw_context
         self._context_keys: dict[str, Codes] = {}
+        self._account_fields: np.ndarray | None | bool = False
 
     # ------------------------------------------------------------ constructors
 
@@ -326,6 +328,31 @@ class RequestBatch:
             if found is None:
                 found = self._context_keys[key] = constant(self.size)
         return found
+
+    def account_fields(self) -> tuple[Codes, dict[bytes, int]] | None:
+        """The account field of each distinct resource (``decide.resource_account``: the
+        text between the fourth and fifth ``:``), dictionary-encoded: a code per distinct
+        resource (0: no field) and the code of each field's UTF-8 text. Computed once per
+        batch; ``None`` when the resources cannot be held by an ``S`` array."""
+        if self._account_fields is False:
+            data = self.resource.bytes()
+            if data is None:
+                self._account_fields = None
+            else:
+                find, colon = np.strings.find, b":"
+                p = find(data, colon, 4)
+                p = find(data, colon, p + 1)
+                start = find(data, colon, p + 1) + 1
+                end = find(data, colon, start)
+                end = np.where((end > start) & (data != b"*"), end, start)
+                names, codes = np.unique(np.strings.slice(data, start, end),
+                                         return_inverse=True)
+                index = {bytes(name): k for k, name in enumerate(names.tolist())}
+                if b"" not in index:       # code 0 is "no field"
+                    index = {name: k + 1 for name, k in index.items()}
+                    codes = codes + 1
+                self._account_fields = (codes.reshape(-1).astype(np.int32), index)
+        return self._account_fields  # type: ignore[return-value]
 
     def request(self, row: int) -> Request:
         """Row ``row`` as a scalar :class:`Request`."""

@@ -93,8 +93,20 @@ class VectorStringClause:
         found = self.slot[codes]
         if not (found < 0).any():
             return found
-        for c in distinct_codes(codes[found < 0], len(self.slot)).tolist():
-            self.slot[c] = self._add_cell(pool[c], intern)
+        new = distinct_codes(codes[found < 0], len(self.slot))
+        values = list(map(pool.__getitem__, new.tolist()))
+        items = _single_texts(values)
+        if items is not None and not (self.qualified and "" in items):
+            # the common case in bulk: one non-null string per cell, tested as such
+            base = len(self.consts)
+            self.slot[new] = np.arange(base, base + len(new), dtype=np.int32)
+            self.consts.extend([-1] * len(new))
+            self.starts.extend(range(len(self.elements), len(self.elements) + len(new)))
+            self.lengths.extend([1] * len(new))
+            self.elements.extend(map(intern, items))
+        else:
+            for c, value in zip(new.tolist(), values, strict=True):
+                self.slot[c] = self._add_cell(value, intern)
         self.const = np.array(self.consts, dtype=np.int8)
         self.start = np.array(self.starts, dtype=np.int64)
         self.length = np.array(self.lengths, dtype=np.int64)
@@ -168,6 +180,19 @@ class VectorStringClause:
             reduce = np.logical_and if (self.for_all or not self.qualified) else np.logical_or
             out[test] = reduce.reduceat(match, starts) if len(match) else False
         return out
+
+
+def _single_texts(values: list[Any]) -> list[str] | None:
+    """The strings of cells that each hold exactly one (``"v"`` or ``("v",)``), else
+    ``None``."""
+    kinds = set(map(type, values))
+    if kinds == {str}:
+        return values
+    if kinds == {tuple} and set(map(len, values)) == {1}:
+        items = [v[0] for v in values]
+        if set(map(type, items)) == {str}:
+            return items
+    return None
 
 
 def _static_table(static: Any, pool: list[Any], old: LazyTable | None) -> LazyTable:

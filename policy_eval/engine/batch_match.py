@@ -358,14 +358,21 @@ class BatchMatcher:
     def same_account(self, rows: Codes, account: str) -> Mask:
         """Rows whose resource is in ``account`` (``decide.resource_account``: the ARN's
         account field, else ``aws:ResourceAccount``, else the caller's own account)."""
-        table = self._accounts.get(account)
-        if table is None:
-            table = self._accounts[account] = LazyTable(
-                len(self.batch.resource.values),
-                lambda codes: self._arn_accounts(codes, account), dtype=np.int8)
-        state = table.get(self.resources[rows])
-        out = state == 1
-        unknown = np.flatnonzero(state == 0)
+        fields = self.batch.account_fields()
+        if fields is not None:
+            codes, index = fields
+            field = codes[self.resources[rows]]
+            out = field == index.get(account.encode(), -1)
+            unknown = np.flatnonzero(field == 0)
+        else:
+            table = self._accounts.get(account)
+            if table is None:
+                table = self._accounts[account] = LazyTable(
+                    len(self.batch.resource.values),
+                    lambda codes: self._arn_accounts(codes, account), dtype=np.int8)
+            state = table.get(self.resources[rows])
+            out = state == 1
+            unknown = np.flatnonzero(state == 0)
         if unknown.size:
             pool = self.batch.pool
             given = self.codes("aws:resourceaccount")[rows[unknown]]
@@ -378,26 +385,14 @@ class BatchMatcher:
         return out
 
     def _arn_accounts(self, codes: Codes, account: str) -> np.ndarray:
-        """Per distinct resource: 0 no account field, 1 the field is ``account``, 2 other."""
+        """Per distinct resource: 0 no account field, 1 the field is ``account``, 2 other
+        (resources an ``S`` array cannot hold: ``decide.resource_account`` per value)."""
         column = self.batch.resource
-        data = column.bytes()
-        if data is None:
-            out = np.zeros(len(codes), dtype=np.int8)
-            for k, c in enumerate(codes.tolist()):
-                field = resource_account(column.values[c], {}, None)
-                out[k] = 0 if field is None else 1 if field == account else 2
-            return out
-        subset = data[codes]
-        colon = b":"
-        # decide.resource_account: the text between the fourth and fifth ':'
-        p = np.strings.find(subset, colon, 4)
-        p = np.strings.find(subset, colon, p + 1)
-        start = np.strings.find(subset, colon, p + 1) + 1
-        end = np.strings.find(subset, colon, start)
-        has = (end > start) & (subset != b"*")
-        want = account.encode()
-        equal = has & (end - start == len(want)) & np.strings.startswith(subset, want, start)
-        return np.where(equal, 1, np.where(has, 2, 0)).astype(np.int8)
+        out = np.zeros(len(codes), dtype=np.int8)
+        for k, c in enumerate(codes.tolist()):
+            field = resource_account(column.values[c], {}, None)
+            out[k] = 0 if field is None else 1 if field == account else 2
+        return out
 
 
 def star_chunks(atoms: list[Atom]) -> list[bytes] | None:

@@ -19,6 +19,7 @@ group and statement of the same evaluation.
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -90,13 +91,32 @@ class ValueTable:
             self.slot = grown
         found = self.slot[codes]
         if (found < 0).any():
-            for c in distinct_codes(codes[found < 0], len(self.slot)).tolist():
-                self.slot[c] = self._add(self.pool[c])
+            new = distinct_codes(codes[found < 0], len(self.slot))
+            values = list(map(self.pool.__getitem__, new.tolist()))
+            if (self.shape != GENERAL and set(map(type, values)) == {str}
+                    and "\x00" not in "".join(values)):
+                self._add_texts(new, values)
+            else:
+                for c, value in zip(new.tolist(), values, strict=True):
+                    self.slot[c] = self._add(value)
             self.kind = np.array(self.kinds, dtype=np.int8)
             self.exact_code = np.array(self.exact, dtype=np.int32)
             self._bytes = False
             found = self.slot[codes]
         return found
+
+    def _add_texts(self, codes: Codes, values: list[str]) -> None:
+        """``_add`` for many string values of an exact or prefix shape at once: each
+        pattern is ``head + value + tail``."""
+        base = len(self.kinds)
+        self.slot[codes] = np.arange(base, base + len(values), dtype=np.int32)
+        texts = list(map("".join, zip(repeat(self.head), values, repeat(self.tail))))
+        self.kinds.extend([self.shape] * len(values))
+        self.texts.extend(texts)
+        if self.shape == EXACT:
+            self.exact.extend(map(self.code_of, texts))
+        else:
+            self.exact.extend([-1] * len(values))
 
     def _add(self, value: Any) -> int:
         if type(value) is not str:
