@@ -28,7 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import Location, RequestError
-from .columns import Codes, EncodedColumn, constant, encode
+from .columns import Codes, EncodedColumn, collection_paused, constant, encode
 from .principals import parse_caller
 from .request import Request, _value, check_action, check_resource
 
@@ -125,36 +125,16 @@ def _normalise_cell(column: str, key: str, row: int, value: Any) -> Any:
         raise _row_error(column, row, exc.message, exc.code) from None
 
 
-def _normalise_column(column: str, key: str, values: list[Any]) -> tuple[list[Any], list[Any]]:
-    """A context column as the scalar ``Request`` folds each value (``None``, ``str`` or
-    ``tuple[str, ...]``), and its distinct values.
-
-    The common case costs one C-level pass (``dict.fromkeys``) and a check of each *distinct*
-    value: text and absent cells need nothing. Only when a cell is a list (unhashable) is
-    every row copied with lists as tuples; only when some distinct value is not text (a
-    number, a boolean, a list holding one) is every row normalised on its own. Values of
-    different types that compare equal (``1``, ``1.0`` and ``True``) are never text, so
-    whichever of them ``dict.fromkeys`` keeps sends the column down the per-row path."""
-    cells = values
-    try:
-        distinct = list(dict.fromkeys(cells))
-    except TypeError:   # a list (or another unhashable cell) somewhere
-        cells = [tuple(v) if type(v) is list else v for v in values]
-        try:
-            distinct = list(dict.fromkeys(cells))
-        except TypeError:
-            distinct = None
-    if distinct is not None:
-        kinds = set(map(type, distinct))
-        if kinds <= _TEXT_KINDS or (kinds <= _CELL_KINDS and all(
-                type(x) is str for v in distinct if type(v) is tuple for x in v)):
-            return cells, distinct
-    cells = [_normalise_cell(column, key, row, v) for row, v in enumerate(values)]
-    return cells, list(dict.fromkeys(cells))
-
-
 _TEXT_KINDS = {str, type(None)}
 _CELL_KINDS = {str, type(None), tuple}
+
+
+def _all_text(distinct: list[Any]) -> bool:
+    """Whether distinct context cells are all normalised already: ``None``, ``str`` or a
+    tuple of ``str``."""
+    kinds = set(map(type, distinct))
+    return kinds <= _TEXT_KINDS or (kinds <= _CELL_KINDS and all(
+        type(x) is str for v in distinct if type(v) is tuple for x in v))
 
 
 class RequestBatch:
@@ -166,13 +146,12 @@ class RequestBatch:
                  "pool_index", "principal", "resource", "size")
 
     def __init__(self, *, action: EncodedColumn, resource: EncodedColumn,
-                 principal: EncodedColumn, context: Mapping[str, list[Any]],
+                 principal: EncodedColumn, context: Mapping[str, tuple[str, str, list[Any]]],
                  requests: list[Request] | None = None,
-                 raw_context: Mapping[str, list[Any]] | None = None,
-                 distinct: Mapping[str, list[Any]] | None = None) -> None:
-        """Use the ``from_*`` constructors; this one takes checked, normalised columns
-        (``context``: folded key -> normalised values; ``distinct``: the distinct values of
-        some of them, when already known)."""
+                 raw_context: Mapping[str, list[Any]] | None = None) -> None:
+        """Use the ``from_*`` constructors; this one takes checked action, resource and
+        principal columns and the context columns still to normalise and encode
+        (``context``: folded key -> (column name, key as given, one value per row))."""
         self.size = len(action)
         self.action = action
         self.resource = resource
@@ -182,12 +161,12 @@ class RequestBatch:
         self.pool: list[Any] = [None]
         self.pool_index: dict[Any, int] = {None: 0}
         self.context: dict[str, Codes] = {}
-        for key, values in context.items():
-            self.context[key] = self._pool_codes(values, (distinct or {}).get(key))
+        for folded, (name, key, values) in context.items():
+            self.context[folded] = self._context_codes(name, key, values)
         self._requests = requests
         self._raw_context = raw_context
         self._context_keys: dict[str, Codes] = {}
-        self._account_fields: np.ndarray | None | bool = False
+        self._account_fields: Any = False
 
     # ------------------------------------------------------------ constructors
 
@@ -210,7 +189,8 @@ class RequestBatch:
         principal = _encode_checked("principal", [r.principal for r in reqs], _check_principal)
         return cls(action=encode([r.action for r in reqs]),
                    resource=encode([r.resource for r in reqs]), principal=principal,
-                   context=context, requests=reqs)
+                   context={k: (_CONTEXT_PREFIX + k, k, v) for k, v in context.items()},
+                   requests=reqs)
 
     @classmethod
     def from_columns(cls, *, action: Sequence[str], resource: Sequence[str],
@@ -219,6 +199,13 @@ class RequestBatch:
         """A batch from columns: ``action`` and ``resource`` (one value per row),
         ``principal`` (one value for every row, or a column) and ``context`` (key -> one
         value per row: ``None`` absent, a string, a number or boolean, or a list)."""
+        with collection_paused():
+            return cls._from_columns(action, resource, principal, context or {})
+
+    @classmethod
+    def _from_columns(cls, action: Sequence[str], resource: Sequence[str],
+                      principal: str | Sequence[str | None] | None,
+                      context: Mapping[str, Sequence[Any]]) -> RequestBatch:
         actions = _as_list("action", action)
         n = len(actions)
         resources = _as_list("resource", resource)
@@ -228,7 +215,7 @@ class RequestBatch:
         else:
             principals = columns["principal"] = _as_list("principal", principal)
         raw: dict[str, list[Any]] = {}
-        for key, values in (context or {}).items():
+        for key, values in context.items():
             if type(key) is not str:
                 raise RequestError(f"context key {key!r} must be a string",
                                    Location(None, None, None, "/context"), "invalid-context")
@@ -246,20 +233,17 @@ class RequestBatch:
             principal_col = EncodedColumn(constant(n), [principal], {principal: 0})
         else:
             principal_col = _encode_checked("principal", principals, _check_principal)
-        folded: dict[str, list[Any]] = {}
-        distinct: dict[str, list[Any]] = {}
-        first_name: dict[str, str] = {}
+        folded: dict[str, tuple[str, str, list[Any]]] = {}
         for key, values in raw.items():
             name = _CONTEXT_PREFIX + key
             low = key.lower()
-            if low in first_name:
-                raise RequestError(f"context columns {first_name[low]!r} and {name!r} name "
+            if low in folded:
+                raise RequestError(f"context columns {folded[low][0]!r} and {name!r} name "
                                    "the same key (context keys are case-insensitive)",
                                    Location(None, None, None, f"/{name}"), "invalid-context")
-            first_name[low] = name
-            folded[low], distinct[low] = _normalise_column(name, key, values)
+            folded[low] = (name, key, values)
         return cls(action=action_col, resource=resource_col, principal=principal_col,
-                   context=folded, raw_context=raw, distinct=distinct)
+                   context=folded, raw_context=raw)
 
     @classmethod
     def from_frame(cls, frame: Any, *, extra_columns: str = "error") -> RequestBatch:
@@ -296,20 +280,57 @@ class RequestBatch:
         return (f"<RequestBatch {self.size} rows, {len(self.action.values)} actions, "
                 f"{len(self.resource.values)} resources, context keys {sorted(self.context)}>")
 
-    def _pool_codes(self, values: list[Any], distinct: list[Any] | None) -> Codes:
-        """Pool codes of a normalised context column (its new values added to the pool):
-        C-level passes only (``count``, ``dict.fromkeys``, ``map``)."""
+    def _context_codes(self, name: str, key: str, values: list[Any]) -> Codes:
+        """Pool codes of one context column, each cell normalised as the scalar ``Request``
+        folds it (``None``, ``str`` or ``tuple[str, ...]``; spec §4.3-4.4).
+
+        C-level passes only in the common cases (``count``, ``dict.fromkeys``, ``map``),
+        and a check of each *distinct* cell: text and absent cells need nothing; list
+        cells go through :meth:`_list_codes`; when some distinct cell is not text (a
+        number, a boolean) every row is normalised on its own. Cells of different types
+        that compare equal (``1``, ``1.0`` and ``True``) are never text, so whichever of
+        them ``dict.fromkeys`` keeps sends the column down the per-row path."""
         n = len(values)
-        if n and values[0] == values[-1] == values[n // 2] and values.count(values[0]) == n:
-            # one value in every row
-            return constant(n, self.intern(values[0]))
-        index = self.pool_index
-        if distinct is None:
+        if n == 0:
+            return np.zeros(0, dtype=np.int32)
+        first = values[0]
+        if ((first is None or type(first) is str) and values[-1] == first == values[n // 2]
+                and values.count(first) == n):       # one text (or absent) in every row
+            return constant(n, self.intern(first))
+        try:
             distinct = list(dict.fromkeys(values))
+        except TypeError:         # a list (or another unhashable cell) somewhere
+            return self._list_codes(name, key, values)
+        if _all_text(distinct):
+            return self._codes_of(values, distinct)
+        return self._normalised_codes(name, key, values)
+
+    def _list_codes(self, name: str, key: str, values: list[Any]) -> Codes:
+        """``_context_codes`` of a column holding lists (multivalued cells): every list
+        becomes a tuple (one comprehension: on 100,000 rows it beats finding the list rows
+        with C-level passes, each of which must touch every cell)."""
+        cells = [tuple(v) if type(v) is list else v for v in values]
+        try:
+            distinct = list(dict.fromkeys(cells))
+        except TypeError:         # a list inside a list, a dict...
+            distinct = None
+        if distinct is None or not _all_text(distinct):
+            return self._normalised_codes(name, key, values)
+        return self._codes_of(cells, distinct)
+
+    def _normalised_codes(self, name: str, key: str, values: list[Any]) -> Codes:
+        """``_context_codes`` the slow way: every row normalised on its own (numbers and
+        booleans to text, lists to tuples), the first bad cell named."""
+        cells = [_normalise_cell(name, key, row, v) for row, v in enumerate(values)]
+        return self._codes_of(cells, list(dict.fromkeys(cells)))
+
+    def _codes_of(self, cells: list[Any], distinct: list[Any]) -> Codes:
+        """Pool codes of normalised ``cells`` whose distinct values are ``distinct``."""
+        index = self.pool_index
         new = list(filterfalse(index.__contains__, distinct))
-        index.update(zip(new, range(len(self.pool), len(self.pool) + len(new))))
+        index.update(zip(new, range(len(self.pool), len(self.pool) + len(new)), strict=True))
         self.pool.extend(new)
-        return np.fromiter(map(index.__getitem__, values), dtype=np.int32, count=n)
+        return np.fromiter(map(index.__getitem__, cells), dtype=np.int32, count=len(cells))
 
     def intern(self, value: Any) -> int:
         """The pool code of a normalised context value (added when new)."""
@@ -329,11 +350,11 @@ class RequestBatch:
                 found = self._context_keys[key] = constant(self.size)
         return found
 
-    def account_fields(self) -> tuple[Codes, dict[bytes, int]] | None:
-        """The account field of each distinct resource (``decide.resource_account``: the
-        text between the fourth and fifth ``:``), dictionary-encoded: a code per distinct
-        resource (0: no field) and the code of each field's UTF-8 text. Computed once per
-        batch; ``None`` when the resources cannot be held by an ``S`` array."""
+    def account_states(self, account: str) -> npt.NDArray[np.int8] | None:
+        """Per distinct resource, how its ARN's account field (``decide.resource_account``:
+        the text between the fourth and fifth ``:``) compares with ``account``: 0 no
+        field, 1 equal, 2 another account. NumPy over the ``S`` array of the resources,
+        once per batch and account; ``None`` when the resources cannot be held by one."""
         if self._account_fields is False:
             data = self.resource.bytes()
             if data is None:
@@ -344,15 +365,16 @@ class RequestBatch:
                 p = find(data, colon, p + 1)
                 start = find(data, colon, p + 1) + 1
                 end = find(data, colon, start)
-                end = np.where((end > start) & (data != b"*"), end, start)
-                names, codes = np.unique(np.strings.slice(data, start, end),
-                                         return_inverse=True)
-                index = {bytes(name): k for k, name in enumerate(names.tolist())}
-                if b"" not in index:       # code 0 is "no field"
-                    index = {name: k + 1 for name, k in index.items()}
-                    codes = codes + 1
-                self._account_fields = (codes.reshape(-1).astype(np.int32), index)
-        return self._account_fields  # type: ignore[return-value]
+                self._account_fields = (data, start, end, (end > start) & (data != b"*"), {})
+        if self._account_fields is None:
+            return None
+        data, start, end, has, states = self._account_fields
+        found = states.get(account)
+        if found is None:
+            want = account.encode()
+            equal = has & (end - start == len(want)) & np.strings.startswith(data, want, start)
+            found = states[account] = np.where(equal, 1, np.where(has, 2, 0)).astype(np.int8)
+        return found
 
     def request(self, row: int) -> Request:
         """Row ``row`` as a scalar :class:`Request`."""

@@ -115,7 +115,8 @@ class VectorStringClause:
 
     def _add_cell(self, value: Any, intern: Callable[[Any], int]) -> int:
         """How a cell is decided: a constant, or its elements (pool codes) to test."""
-        const, items = -1, ()
+        const = -1
+        items: tuple[str, ...] = ()
         if self.qualified:
             if value is None:
                 items = ()

@@ -168,7 +168,7 @@ class BatchMatcher:
         column = self.batch.resource
         out = np.zeros(len(codes), dtype=np.bool_)
         if static.exact:
-            wanted = [column.index[e] for e in static.exact if e in column.index]
+            wanted = [c for c in map(column.code_of, static.exact) if c >= 0]
             if wanted:
                 out |= np.isin(codes, wanted)
         values: list[str] | None = None
@@ -226,7 +226,7 @@ class BatchMatcher:
         prefixes: list[str] = [""] * size
         generals: dict[int, Matcher] = {}
         cache = self._templates.setdefault(id(template), {})
-        index = self.batch.resource.index
+        code_of = self.batch.resource.code_of
         for c in distinct.tolist():
             resolved = _resolve(template, raw_values(c))
             if resolved is None:
@@ -237,7 +237,7 @@ class BatchMatcher:
             kind, payload = found
             kinds[c] = kind
             if kind == _EXACT:
-                exact[c] = index.get(payload, -1)
+                exact[c] = code_of(payload)
             elif kind == _PREFIX:
                 prefixes[c] = payload
             else:
@@ -281,7 +281,7 @@ class BatchMatcher:
         value table, then exact patterns by resource code, ``prefix*`` ones by one NumPy
         ``startswith`` and any other glob by the scalar matcher per distinct pair."""
         column = self.batch.resource
-        table = self.value_table(template, lambda text: column.index.get(text, -1))
+        table = self.value_table(template, column.code_of)
         slots = table.slots(self.codes(table.key)[rows])
         kind = table.kind[slots]
         res = self.resources[rows]
@@ -358,12 +358,9 @@ class BatchMatcher:
     def same_account(self, rows: Codes, account: str) -> Mask:
         """Rows whose resource is in ``account`` (``decide.resource_account``: the ARN's
         account field, else ``aws:ResourceAccount``, else the caller's own account)."""
-        fields = self.batch.account_fields()
-        if fields is not None:
-            codes, index = fields
-            field = codes[self.resources[rows]]
-            out = field == index.get(account.encode(), -1)
-            unknown = np.flatnonzero(field == 0)
+        states = self.batch.account_states(account)
+        if states is not None:
+            state = states[self.resources[rows]]
         else:
             table = self._accounts.get(account)
             if table is None:
@@ -371,8 +368,8 @@ class BatchMatcher:
                     len(self.batch.resource.values),
                     lambda codes: self._arn_accounts(codes, account), dtype=np.int8)
             state = table.get(self.resources[rows])
-            out = state == 1
-            unknown = np.flatnonzero(state == 0)
+        out = state == 1
+        unknown = np.flatnonzero(state == 0)
         if unknown.size:
             pool = self.batch.pool
             given = self.codes("aws:resourceaccount")[rows[unknown]]

@@ -49,8 +49,8 @@ class ValueTable:
     ``code_of(text)`` turns an exact pattern into the code it is compared by (a resource
     code, or a context pool code), ``-1`` when nothing can equal it."""
 
-    __slots__ = ("_bytes", "code_of", "default", "exact", "exact_code", "head", "key", "kind", "kinds",
-                 "matchers", "pool", "shape", "slot", "tail", "template", "texts")
+    __slots__ = ("_bytes", "code_of", "default", "exact", "exact_code", "head", "key", "kind",
+                 "kinds", "matchers", "pool", "shape", "slot", "tail", "template", "texts")
 
     def __init__(self, template: Template, pool: list[Any],
                  code_of: Callable[[str], int]) -> None:
@@ -81,7 +81,7 @@ class ValueTable:
         self.matchers: dict[int, Matcher] = {}
         self.kind = np.zeros(0, dtype=np.int8)
         self.exact_code = np.zeros(0, dtype=np.int32)
-        self._bytes: np.ndarray | None | bool = False
+        self._bytes: np.ndarray | bool | None = False
 
     def slots(self, codes: Codes) -> Codes:
         """The slot of each code's pattern (computed for codes not seen before)."""
