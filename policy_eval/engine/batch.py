@@ -326,11 +326,18 @@ class RequestBatch:
 
     def _codes_of(self, cells: list[Any], distinct: list[Any]) -> Codes:
         """Pool codes of normalised ``cells`` whose distinct values are ``distinct``."""
+        self.intern_all(distinct)
+        return np.fromiter(map(self.pool_index.__getitem__, cells), dtype=np.int32,
+                           count=len(cells))
+
+    def intern_all(self, values: Iterable[Any]) -> list[int]:
+        """:meth:`intern` of many values (C-level passes)."""
+        values = list(values)
         index = self.pool_index
-        new = list(filterfalse(index.__contains__, distinct))
+        new = list(dict.fromkeys(filterfalse(index.__contains__, values)))
         index.update(zip(new, range(len(self.pool), len(self.pool) + len(new)), strict=True))
         self.pool.extend(new)
-        return np.fromiter(map(index.__getitem__, cells), dtype=np.int32, count=len(cells))
+        return list(map(index.__getitem__, values))
 
     def intern(self, value: Any) -> int:
         """The pool code of a normalised context value (added when new)."""

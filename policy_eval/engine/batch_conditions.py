@@ -84,7 +84,8 @@ class VectorStringClause:
             templates.append(template)
         return cls(clause, static, templates, variables_enabled)
 
-    def _cells(self, pool: list[Any], codes: Codes, intern: Callable[[Any], int]) -> Codes:
+    def _cells(self, pool: list[Any], codes: Codes, intern: Callable[[Any], int],
+               intern_all: Callable[[list[Any]], list[int]]) -> Codes:
         """The cell slot of each key code (read once per distinct value of the key)."""
         if len(self.slot) < len(pool):
             grown = np.full(len(pool), -1, dtype=np.int32)
@@ -93,20 +94,28 @@ class VectorStringClause:
         found = self.slot[codes]
         if not (found < 0).any():
             return found
-        new = distinct_codes(codes[found < 0], len(self.slot))
-        values = list(map(pool.__getitem__, new.tolist()))
-        items = _single_texts(values)
-        if items is not None and not (self.qualified and "" in items):
-            # the common case in bulk: one non-null string per cell, tested as such
+        new = distinct_codes(codes[found < 0], len(self.slot)).tolist()
+        values = list(map(pool.__getitem__, new))
+        # the common case in bulk: a cell holding one string to test ("v", or ("v",)
+        # under a set operator, where "" is null)
+        items = ([v if type(v) is str else v[0] if type(v) is tuple and len(v) == 1 else None
+                  for v in values] if self.qualified else
+                 [v if type(v) is str else None for v in values])
+        bulk = [k for k, item in enumerate(items)
+                if type(item) is str and (item or not self.qualified)]
+        if bulk:
             base = len(self.consts)
-            self.slot[new] = np.arange(base, base + len(new), dtype=np.int32)
-            self.consts.extend([-1] * len(new))
-            self.starts.extend(range(len(self.elements), len(self.elements) + len(new)))
-            self.lengths.extend([1] * len(new))
-            self.elements.extend(map(intern, items))
-        else:
-            for c, value in zip(new.tolist(), values, strict=True):
-                self.slot[c] = self._add_cell(value, intern)
+            self.slot[[new[k] for k in bulk]] = np.arange(base, base + len(bulk),
+                                                          dtype=np.int32)
+            self.consts.extend([-1] * len(bulk))
+            self.starts.extend(range(len(self.elements), len(self.elements) + len(bulk)))
+            self.lengths.extend([1] * len(bulk))
+            self.elements.extend(intern_all([items[k] for k in bulk]))
+        if len(bulk) < len(new):
+            taken = set(bulk)
+            for k, c in enumerate(new):
+                if k not in taken:
+                    self.slot[c] = self._add_cell(values[k], intern)
         self.const = np.array(self.consts, dtype=np.int8)
         self.start = np.array(self.starts, dtype=np.int64)
         self.length = np.array(self.lengths, dtype=np.int64)
@@ -144,7 +153,7 @@ class VectorStringClause:
     def holds(self, matcher: BatchMatcher, rows: Codes) -> Mask:
         batch = matcher.batch
         pool = batch.pool
-        cells = self._cells(pool, matcher.codes(self.key)[rows], batch.intern)
+        cells = self._cells(pool, matcher.codes(self.key)[rows], batch.intern, batch.intern_all)
         const = self.const[cells]
         out = const == 1
         test = np.flatnonzero(const == -1)
@@ -170,7 +179,7 @@ class VectorStringClause:
             pending = np.flatnonzero(~match)
             if pending.size == 0:
                 break
-            table = matcher.value_table(template, batch.intern)
+            table = matcher.value_table(template, batch.intern, batch.intern_all)
             var = matcher.codes(table.key)[rows[pair_row[pending]]]
             match[pending] = _template_matches(table, pool, var, element[pending])
         if self.negated:
@@ -181,19 +190,6 @@ class VectorStringClause:
             reduce = np.logical_and if (self.for_all or not self.qualified) else np.logical_or
             out[test] = reduce.reduceat(match, starts) if len(match) else False
         return out
-
-
-def _single_texts(values: list[Any]) -> list[str] | None:
-    """The strings of cells that each hold exactly one (``"v"`` or ``("v",)``), else
-    ``None``."""
-    kinds = set(map(type, values))
-    if kinds == {str}:
-        return values
-    if kinds == {tuple} and set(map(len, values)) == {1}:
-        items = [v[0] for v in values]
-        if set(map(type, items)) == {str}:
-            return items
-    return None
 
 
 def _static_table(static: Any, pool: list[Any], old: LazyTable | None) -> LazyTable:

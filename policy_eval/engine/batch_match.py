@@ -269,11 +269,13 @@ class BatchMatcher:
             out[sel] = answers[pairs]
         return out
 
-    def value_table(self, template: Template, code_of: Callable[[str], int]) -> ValueTable:
+    def value_table(self, template: Template, code_of: Callable[[str], int],
+                    codes_of: Callable[[list[str]], list[int]] | None = None) -> ValueTable:
         """The per-value patterns of a one-variable template, kept for the evaluation."""
         table = self._values.get(id(template))
         if table is None:
-            table = self._values[id(template)] = ValueTable(template, self.batch.pool, code_of)
+            table = self._values[id(template)] = ValueTable(template, self.batch.pool, code_of,
+                                                            codes_of)
         return table
 
     def _one_variable_match(self, template: Template, rows: Codes) -> Mask:

@@ -49,15 +49,19 @@ class ValueTable:
     ``code_of(text)`` turns an exact pattern into the code it is compared by (a resource
     code, or a context pool code), ``-1`` when nothing can equal it."""
 
-    __slots__ = ("_bytes", "code_of", "default", "exact", "exact_code", "head", "key", "kind",
-                 "kinds", "matchers", "pool", "shape", "slot", "tail", "template", "texts")
+    __slots__ = ("_bytes", "code_of", "codes_of", "default", "exact", "exact_code", "head",
+                 "key", "kind", "kinds", "matchers", "pool", "shape", "slot", "tail", "template",
+                 "texts")
 
     def __init__(self, template: Template, pool: list[Any],
-                 code_of: Callable[[str], int]) -> None:
+                 code_of: Callable[[str], int],
+                 codes_of: Callable[[list[str]], list[int]] | None = None) -> None:
         ((self.key, self.default),) = template.variables
         self.template = template
         self.pool = pool
         self.code_of = code_of
+        #: ``code_of`` of many texts at once
+        self.codes_of = codes_of or (lambda texts: list(map(code_of, texts)))
         at = next(k for k, p in enumerate(template.parts) if isinstance(p, Variable))
         before = _static_atoms(template, template.parts[:at])
         after = _static_atoms(template, template.parts[at + 1:])
@@ -114,7 +118,7 @@ class ValueTable:
         self.kinds.extend([self.shape] * len(values))
         self.texts.extend(texts)
         if self.shape == EXACT:
-            self.exact.extend(map(self.code_of, texts))
+            self.exact.extend(self.codes_of(texts))
         else:
             self.exact.extend([-1] * len(values))
 
