@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import policy_eval as pe
 
@@ -272,3 +274,36 @@ def test_resource_template_per_value_including_nul_and_wildcard_characters(
     want = [ps.evaluate(pe.Request("s3:GetObject", r, SESSION,
                                    {} if v is None else {SUB: v})).decision for r, v in rows]
     assert ps.evaluate_many(batch).decisions == want
+
+
+def _accepts(check: Any, value: Any) -> bool:
+    try:
+        check(value)
+    except pe.RequestError:
+        return False
+    return True
+
+
+arn_like = st.lists(st.sampled_from(["arn", ":", "aws", "s3", "*", "?", "\n", "é", "\x00", "",
+                                     " ", "a/b", "arn:", "::"]), max_size=9).map("".join)
+
+
+@given(st.lists(arn_like, min_size=1, max_size=6), st.lists(arn_like, min_size=1, max_size=6))
+@settings(max_examples=150, deadline=None)
+def test_from_columns_accepts_exactly_what_requests_accept(resources: list[str],
+                                                           actions: list[str]) -> None:
+    """The bulk checks of a resource and an action column (NumPy over the distinct values)
+    accept and refuse exactly what ``Request`` does, and the first refused row is named."""
+    from policy_eval.engine.request import check_action, check_resource
+
+    for column, values, check in (("resource", resources, check_resource),
+                                  ("action", actions, check_action)):
+        n = len(values)
+        cols = {"action": ["s3:GetObject"] * n, "resource": ["*"] * n, column: values}
+        bad = [row for row, v in enumerate(values) if not _accepts(check, v)]
+        if not bad:
+            assert len(pe.RequestBatch.from_columns(**cols)) == n
+            continue
+        with pytest.raises(pe.RequestError) as info:
+            pe.RequestBatch.from_columns(**cols)
+        assert f"column {column!r}, row {bad[0]}" in str(info.value)

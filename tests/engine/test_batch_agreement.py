@@ -47,7 +47,8 @@ RESOURCE_PATTERNS = [
     f"arn:aws:s3:::b/{V_SUB}/*/${{aws:PrincipalTag/team}}", "arn:aws:s3:::b/*",
     "arn:aws:s3:::b/*/readonly/*", "arn:aws:dynamodb:*:*:table/*", "arn:aws:s3:::b/us-east-1:?1/*",
     "arn:aws:s3:::b/*x*", "arn:aws:s3:::b/*x*x.txt", f"arn:aws:s3:::b/{V_SUB}?*",
-    f"arn:aws:s3:::b/*/{V_SUB}/*", f"arn:aws:s3:::b/${{*}}{V_SUB}/*", f"arn:aws:s3:::b/{V_SUB}/x.txt",
+    f"arn:aws:s3:::b/*/{V_SUB}/*", f"arn:aws:s3:::b/${{*}}{V_SUB}/*",
+    f"arn:aws:s3:::b/{V_SUB}/x.txt",
 ]
 CONDITIONS: list[dict[str, Any]] = [
     {"StringLike": {"s3:prefix": [f"{V_SUB}/*", ""]}},
