@@ -85,17 +85,28 @@ def _encode_checked(column: str, values: list[Any], check: Callable[[Any], objec
     return encoded
 
 
-def _arn_shaped(data: np.ndarray) -> npt.NDArray[np.bool_]:
-    """``check_resource``'s test (``*``, or ``arn:[^:]+:[^:]+:[^:]*:[^:]*:.``) over UTF-8
-    bytes: a value it passes is valid; the others go through ``check_resource``."""
+Colons = tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.intp],
+               npt.NDArray[np.intp]]
+
+
+def _arn_colons(data: np.ndarray) -> Colons:
+    """Where the first four ``:`` after ``arn:`` sit in each value (``-1``: missing), with
+    ``str.find``'s arithmetic, as ``check_resource`` and ``decide.resource_account`` read
+    them."""
     colon, find = b":", np.strings.find
     p1 = find(data, colon, 4)
-    ok = np.strings.startswith(data, b"arn:") & (p1 > 4)
     p2 = find(data, colon, p1 + 1)
-    ok &= p2 > p1 + 1
     p3 = find(data, colon, p2 + 1)
+    return p1, p2, p3, find(data, colon, p3 + 1)
+
+
+def _arn_shaped(data: np.ndarray, colons: Colons) -> npt.NDArray[np.bool_]:
+    """``check_resource``'s test (``*``, or ``arn:[^:]+:[^:]+:[^:]*:[^:]*:.``) over UTF-8
+    bytes: a value it passes is valid; the others go through ``check_resource``."""
+    p1, p2, p3, p4 = colons
+    ok = np.strings.startswith(data, b"arn:") & (p1 > 4)
+    ok &= p2 > p1 + 1
     ok &= p3 >= 0
-    p4 = find(data, colon, p3 + 1)
     ok &= (p4 >= 0) & (np.strings.str_len(data) > p4 + 1)
     ok &= ~np.strings.startswith(data, b"\n", np.maximum(p4 + 1, 0))
     return ok | (data == b"*")
@@ -141,9 +152,8 @@ class RequestBatch:
     """Requests as columns. Build one with :meth:`from_requests`, :meth:`from_columns` or
     :meth:`from_frame`."""
 
-    __slots__ = ("_account_fields", "_context_keys", "_raw_context", "_requests", "action",
-                 "context", "pool",
-                 "pool_index", "principal", "resource", "size")
+    __slots__ = ("_account_fields", "_colons", "_context_keys", "_raw_context", "_requests",
+                 "action", "context", "pool", "pool_index", "principal", "resource", "size")
 
     def __init__(self, *, action: EncodedColumn, resource: EncodedColumn,
                  principal: EncodedColumn, context: Mapping[str, tuple[str, str, list[Any]]],
@@ -167,6 +177,7 @@ class RequestBatch:
         self._raw_context = raw_context
         self._context_keys: dict[str, Codes] = {}
         self._account_fields: Any = False
+        self._colons: Colons | None = None
 
     # ------------------------------------------------------------ constructors
 
@@ -226,8 +237,14 @@ class RequestBatch:
                                  f"the column has {len(values)} rows, 'action' has {n}",
                                  "ragged-columns")
         action_col = _encode_checked("action", actions, check_action)
+        colons: list[Colons] = []
+
+        def arn_shaped(data: np.ndarray) -> npt.NDArray[np.bool_]:
+            colons.append(_arn_colons(data))   # kept: account fields read them too
+            return _arn_shaped(data, colons[-1])
+
         resource_col = _encode_checked("resource", resources, check_resource,
-                                       bulk=_arn_shaped)
+                                       bulk=arn_shaped)
         if principals is None:
             _encode_checked("principal", [principal], _check_principal)
             principal_col = EncodedColumn(constant(n), [principal], {principal: 0})
@@ -242,8 +259,10 @@ class RequestBatch:
                                    "the same key (context keys are case-insensitive)",
                                    Location(None, None, None, f"/{name}"), "invalid-context")
             folded[low] = (name, key, values)
-        return cls(action=action_col, resource=resource_col, principal=principal_col,
-                   context=folded, raw_context=raw)
+        batch = cls(action=action_col, resource=resource_col, principal=principal_col,
+                    context=folded, raw_context=raw)
+        batch._colons = colons[0] if colons else None
+        return batch
 
     @classmethod
     def from_frame(cls, frame: Any, *, extra_columns: str = "error") -> RequestBatch:
@@ -367,11 +386,8 @@ class RequestBatch:
             if data is None:
                 self._account_fields = None
             else:
-                find, colon = np.strings.find, b":"
-                p = find(data, colon, 4)
-                p = find(data, colon, p + 1)
-                start = find(data, colon, p + 1) + 1
-                end = find(data, colon, start)
+                _, _, p3, end = self._colons or _arn_colons(data)
+                start = p3 + 1
                 self._account_fields = (data, start, end, (end > start) & (data != b"*"), {})
         if self._account_fields is None:
             return None

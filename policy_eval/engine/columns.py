@@ -145,14 +145,18 @@ def bytes_array(values: Sequence[Any]) -> np.ndarray | None:
 
     UTF-8 keeps prefixes and equality: ``a.startswith(b)`` exactly when
     ``a.encode().startswith(b.encode())``."""
-    if values and set(map(type, values)) != {str}:
+    if not values:
+        return np.zeros(0, dtype="S1")
+    if set(map(type, values)) != {str}:
         return None
-    if "\x00" in "".join(values):
+    text = "".join(values)
+    if "\x00" in text:
         return None
-    try:
-        return np.array(values, dtype="S")
-    except UnicodeEncodeError:
-        return np.array([v.encode() for v in values], dtype="S")
+    if text.isascii():   # one byte per character: the width is known, no discovery pass
+        width = max(1, max(map(len, values)))
+        return np.fromiter(values, dtype=f"S{width}", count=len(values))
+    encoded = [v.encode("utf-8", "surrogatepass") for v in values]
+    return np.array(encoded, dtype="S")
 
 
 class LazyTable:
