@@ -303,12 +303,12 @@ class RequestBatch:
         """Pool codes of one context column, each cell normalised as the scalar ``Request``
         folds it (``None``, ``str`` or ``tuple[str, ...]``; spec §4.3-4.4).
 
-        C-level passes only in the common cases (``count``, ``dict.fromkeys``, ``map``),
-        and a check of each *distinct* cell: text and absent cells need nothing; list
+        C-level passes only in the common cases (``count``, one ``encode`` pass), and a
+        check of each *distinct* cell: text and absent cells need nothing; list
         cells go through :meth:`_list_codes`; when some distinct cell is not text (a
         number, a boolean) every row is normalised on its own. Cells of different types
         that compare equal (``1``, ``1.0`` and ``True``) are never text, so whichever of
-        them ``dict.fromkeys`` keeps sends the column down the per-row path."""
+        them the encoding keeps sends the column down the per-row path."""
         n = len(values)
         if n == 0:
             return np.zeros(0, dtype=np.int32)
@@ -317,11 +317,11 @@ class RequestBatch:
                 and values.count(first) == n):       # one text (or absent) in every row
             return constant(n, self.intern(first))
         try:
-            distinct = list(dict.fromkeys(values))
+            column = encode(values)
         except TypeError:         # a list (or another unhashable cell) somewhere
             return self._list_codes(name, key, values)
-        if _all_text(distinct):
-            return self._codes_of(values, distinct)
+        if _all_text(column.values):
+            return self._pooled(column)
         return self._normalised_codes(name, key, values)
 
     def _list_codes(self, name: str, key: str, values: list[Any]) -> Codes:
@@ -330,24 +330,23 @@ class RequestBatch:
         with C-level passes, each of which must touch every cell)."""
         cells = [tuple(v) if type(v) is list else v for v in values]
         try:
-            distinct = list(dict.fromkeys(cells))
+            column = encode(cells)
         except TypeError:         # a list inside a list, a dict...
-            distinct = None
-        if distinct is None or not _all_text(distinct):
             return self._normalised_codes(name, key, values)
-        return self._codes_of(cells, distinct)
+        if not _all_text(column.values):
+            return self._normalised_codes(name, key, values)
+        return self._pooled(column)
 
     def _normalised_codes(self, name: str, key: str, values: list[Any]) -> Codes:
         """``_context_codes`` the slow way: every row normalised on its own (numbers and
         booleans to text, lists to tuples), the first bad cell named."""
         cells = [_normalise_cell(name, key, row, v) for row, v in enumerate(values)]
-        return self._codes_of(cells, list(dict.fromkeys(cells)))
+        return self._pooled(encode(cells))
 
-    def _codes_of(self, cells: list[Any], distinct: list[Any]) -> Codes:
-        """Pool codes of normalised ``cells`` whose distinct values are ``distinct``."""
-        self.intern_all(distinct)
-        return np.fromiter(map(self.pool_index.__getitem__, cells), dtype=np.int32,
-                           count=len(cells))
+    def _pooled(self, column: EncodedColumn) -> Codes:
+        """Pool codes of an encoded column of normalised cells."""
+        remap = np.array(self.intern_all(column.values), dtype=np.int32)
+        return remap[column.codes] if len(remap) else column.codes
 
     def intern_all(self, values: Iterable[Any]) -> list[int]:
         """:meth:`intern` of many values (C-level passes)."""
