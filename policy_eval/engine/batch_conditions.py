@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .batch_templates import EXACT, GENERAL, PREFIX, ValueTable
+from .batch_templates import ValueTable, match_slots
 from .columns import Codes, LazyTable, Mask, bytes_array, distinct_codes
 from .conditions import ClauseCheck, _is_null, compile_any_match
 from .templates import Template, static_text
@@ -207,36 +207,12 @@ def _template_matches(table: ValueTable, pool: list[Any], var: Codes,
                       element: np.ndarray) -> Mask:
     """Does element ``element[i]`` (a pool code of a string) match the template resolved
     with variable value ``pool[var[i]]``?"""
-    slots = table.slots(var)
-    if table.shape == EXACT:
-        return element == table.exact_code[slots]
-    kind = table.kind[slots]
-    out = np.zeros(len(var), dtype=np.bool_)
-    sel = np.flatnonzero(kind == EXACT)
-    if sel.size:
-        out[sel] = element[sel] == table.exact_code[slots[sel]]
-    sel = np.flatnonzero(kind == PREFIX)
-    if sel.size:
-        used = distinct_codes(element[sel], len(pool))
+
+    def subject_bytes(codes: Codes) -> np.ndarray | None:
+        """The elements as an ``S`` array (built over their distinct values)."""
+        used = distinct_codes(codes, len(pool))
         local = np.zeros(len(pool), dtype=np.int32)
         local[used] = np.arange(len(used), dtype=np.int32)
-        texts = [pool[c] for c in used.tolist()]
-        subjects, patterns = bytes_array(texts), table.prefix_bytes()
-        if subjects is not None and patterns is not None:
-            out[sel] = np.strings.startswith(subjects[local[element[sel]]], patterns[slots[sel]])
-        else:
-            prefixes = table.texts
-            out[sel] = [pool[e].startswith(prefixes[v]) for e, v in
-                        zip(element[sel].tolist(), slots[sel].tolist(), strict=True)]
-    sel = np.flatnonzero(kind == GENERAL)
-    if sel.size:
-        # no vectorized form of a general glob: the scalar matcher per distinct pair
-        seen: dict[tuple[int, int], bool] = {}
-        answers = []
-        for e, v in zip(element[sel].tolist(), slots[sel].tolist(), strict=True):
-            found = seen.get((e, v))
-            if found is None:
-                found = seen[(e, v)] = table.matchers[v](pool[e])
-            answers.append(found)
-        out[sel] = answers
-    return out
+        data = bytes_array([pool[c] for c in used.tolist()])
+        return None if data is None else data[local[codes]]
+    return match_slots(table, table.slots(var), element, pool, subject_bytes)

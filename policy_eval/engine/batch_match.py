@@ -35,7 +35,7 @@ from ..document.variables import Variable, has_variables, parse_template
 from ..document.wildcard import QMARK, STAR, Atom, Matcher, compile_atoms, prefix_of
 from .batch import RequestBatch
 from .batch_conditions import VectorStringClause
-from .batch_templates import EXACT, GENERAL, PREFIX, ValueTable
+from .batch_templates import ValueTable, match_slots
 from .columns import Codes, LazyTable, Mask, bytes_array, combine, constant, distinct_codes
 from .compile import CompiledStatement, ResourceMatcher
 from .conditions import ClauseCheck
@@ -285,35 +285,11 @@ class BatchMatcher:
         column = self.batch.resource
         table = self.value_table(template, column.code_of)
         slots = table.slots(self.codes(table.key)[rows])
-        kind = table.kind[slots]
-        res = self.resources[rows]
-        if table.shape == EXACT:     # every resolved value is exact, or unresolved
-            return res == table.exact_code[slots]
-        out = np.zeros(len(rows), dtype=np.bool_)
-        sel = np.flatnonzero(kind == EXACT)
-        if sel.size:
-            out[sel] = res[sel] == table.exact_code[slots[sel]]
-        sel = np.flatnonzero(kind == PREFIX)
-        if sel.size:
-            data, patterns = column.bytes(), table.prefix_bytes()
-            if data is not None and patterns is not None:
-                out[sel] = np.strings.startswith(data[res[sel]], patterns[slots[sel]])
-            else:
-                names, texts = column.values, table.texts
-                out[sel] = np.fromiter(map(str.startswith, map(names.__getitem__,
-                                                               res[sel].tolist()),
-                                           map(texts.__getitem__, slots[sel].tolist())),
-                                       np.bool_, sel.size)
-        sel = np.flatnonzero(kind == GENERAL)
-        if sel.size:
-            # no vectorized form of a general glob: the scalar matcher per distinct pair
-            pairs, first_row = combine([res[sel], slots[sel]],
-                                       [len(column.values), len(table.kinds)])
-            names = column.values
-            answers = np.array([table.matchers[int(slots[sel[f]])](names[res[sel[f]]])
-                                for f in first_row.tolist()], dtype=np.bool_)
-            out[sel] = answers[pairs]
-        return out
+
+        def subject_bytes(codes: Codes) -> np.ndarray | None:
+            data = column.bytes()
+            return None if data is None else data[codes]
+        return match_slots(table, slots, self.resources[rows], column.values, subject_bytes)
 
     # ------------------------------------------------------------ conditions
 

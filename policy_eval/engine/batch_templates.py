@@ -26,7 +26,7 @@ import numpy as np
 
 from ..document.variables import Literal, Part, Text, Variable
 from ..document.wildcard import STAR, Atom, Matcher, atoms_from_text, compile_atoms
-from .columns import Codes, bytes_array, distinct_codes
+from .columns import Codes, Mask, bytes_array, combine, distinct_codes
 from .templates import Template
 
 UNRESOLVED, EXACT, PREFIX, GENERAL = 0, 1, 2, 3
@@ -147,3 +147,38 @@ class ValueTable:
         if self._bytes is False:
             self._bytes = bytes_array(self.texts)
         return self._bytes  # type: ignore[return-value]
+
+
+def match_slots(table: ValueTable, slots: Codes, subjects: Codes, names: list[Any],
+                subject_bytes: Callable[[Codes], np.ndarray | None]) -> Mask:
+    """Does subject ``subjects[i]`` (a code: ``names[code]`` is its text, and exact
+    patterns compare by code) match the pattern of slot ``slots[i]``? Exact patterns by
+    code, ``prefix*`` ones by one NumPy ``startswith`` over UTF-8 bytes
+    (``subject_bytes(codes)``: the subjects' ``S`` array, or ``None``), any other glob by
+    the scalar matcher once per distinct (subject, slot) pair: no vectorized form of a
+    general glob."""
+    if table.shape == EXACT:     # every resolved value is exact, or unresolved
+        return subjects == table.exact_code[slots]
+    kind = table.kind[slots]
+    out = np.zeros(len(slots), dtype=np.bool_)
+    sel = np.flatnonzero(kind == EXACT)
+    if sel.size:
+        out[sel] = subjects[sel] == table.exact_code[slots[sel]]
+    sel = np.flatnonzero(kind == PREFIX)
+    if sel.size:
+        data, patterns = subject_bytes(subjects[sel]), table.prefix_bytes()
+        if data is not None and patterns is not None:
+            out[sel] = np.strings.startswith(data, patterns[slots[sel]])
+        else:
+            out[sel] = np.fromiter(map(str.startswith, map(names.__getitem__,
+                                                           subjects[sel].tolist()),
+                                       map(table.texts.__getitem__, slots[sel].tolist())),
+                                   np.bool_, sel.size)
+    sel = np.flatnonzero(kind == GENERAL)
+    if sel.size:
+        pairs, first_row = combine([subjects[sel], slots[sel]],
+                                   [len(names), len(table.kinds)])
+        answers = np.array([table.matchers[int(slots[sel[f]])](names[subjects[sel[f]]])
+                            for f in first_row.tolist()], dtype=np.bool_)
+        out[sel] = answers[pairs]
+    return out
