@@ -225,14 +225,27 @@ with open(sys.argv[2], "wb") as fh:
 _MEMORY_BATCH = """
 import json, pickle, resource, sys, time
 import policy_eval as pe
+
+def peak_mb():
+    # VmHWM: this process's own peak. ru_maxrss is kept across execve on Linux, so in a
+    # child of a big benchmark process it reports the parent's size, not the child's.
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
 with open(sys.argv[1], "rb") as fh:
     policy, columns, expected = pickle.load(fh)
 ps = pe.PolicySet(identity=[policy])
-loaded = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+loaded = peak_mb()
 t0 = time.perf_counter()
 result = ps.evaluate_many(pe.RequestBatch.from_columns(**columns))
 seconds = time.perf_counter() - t0
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+peak = peak_mb()
 print(json.dumps({"rss_after_loading_columns_mb": round(loaded, 1),
                   "rss_peak_mb": round(peak, 1), "batch_mb": round(peak - loaded, 1),
                   "seconds": round(seconds, 2), "correct": result.decisions == expected}))

@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from itertools import filterfalse
 from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 import numpy.typing as npt
 
 from ..errors import Location, RequestError
-from .columns import Codes, EncodedColumn, constant, encode
+from .columns import Codes, EncodedColumn, collection_paused, constant, encode
 from .principals import parse_caller
 from .request import Request, _value, check_action, check_resource
 
@@ -84,17 +85,28 @@ def _encode_checked(column: str, values: list[Any], check: Callable[[Any], objec
     return encoded
 
 
-def _arn_shaped(data: np.ndarray) -> npt.NDArray[np.bool_]:
-    """``check_resource``'s test (``*``, or ``arn:[^:]+:[^:]+:[^:]*:[^:]*:.``) over UTF-8
-    bytes: a value it passes is valid; the others go through ``check_resource``."""
+Colons = tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.intp],
+               npt.NDArray[np.intp]]
+
+
+def _arn_colons(data: np.ndarray) -> Colons:
+    """Where the first four ``:`` after ``arn:`` sit in each value (``-1``: missing), with
+    ``str.find``'s arithmetic, as ``check_resource`` and ``decide.resource_account`` read
+    them."""
     colon, find = b":", np.strings.find
     p1 = find(data, colon, 4)
-    ok = np.strings.startswith(data, b"arn:") & (p1 > 4)
     p2 = find(data, colon, p1 + 1)
-    ok &= p2 > p1 + 1
     p3 = find(data, colon, p2 + 1)
+    return p1, p2, p3, find(data, colon, p3 + 1)
+
+
+def _arn_shaped(data: np.ndarray, colons: Colons) -> npt.NDArray[np.bool_]:
+    """``check_resource``'s test (``*``, or ``arn:[^:]+:[^:]+:[^:]*:[^:]*:.``) over UTF-8
+    bytes: a value it passes is valid; the others go through ``check_resource``."""
+    p1, p2, p3, p4 = colons
+    ok = np.strings.startswith(data, b"arn:") & (p1 > 4)
+    ok &= p2 > p1 + 1
     ok &= p3 >= 0
-    p4 = find(data, colon, p3 + 1)
     ok &= (p4 >= 0) & (np.strings.str_len(data) > p4 + 1)
     ok &= ~np.strings.startswith(data, b"\n", np.maximum(p4 + 1, 0))
     return ok | (data == b"*")
@@ -124,42 +136,32 @@ def _normalise_cell(column: str, key: str, row: int, value: Any) -> Any:
         raise _row_error(column, row, exc.message, exc.code) from None
 
 
-def _normalise_column(column: str, key: str, values: list[Any]) -> list[Any]:
-    """A context column as the scalar ``Request`` folds each value: ``None``, ``str`` or
-    ``tuple[str, ...]``.
+_TEXT_KINDS = {str, type(None)}
+_CELL_KINDS = {str, type(None), tuple}
 
-    Lists become tuples, then each *distinct* cell is checked; only when some cell is not
-    already text (a number, a boolean, a list holding one) is every row normalised on its
-    own. Values that compare equal but normalise differently (``1`` and ``True``) are never
-    both text, so they always take the per-row path."""
-    kinds = set(map(type, values))
-    if kinds <= {str, type(None)}:
-        return values
-    cells = [tuple(v) if type(v) is list else v for v in values] if list in kinds else values
-    try:
-        distinct = dict.fromkeys(cells)
-    except TypeError:
-        distinct = None
-    if distinct is not None and all(
-            v is None or type(v) is str
-            or (type(v) is tuple and all(type(x) is str for x in v)) for v in distinct):
-        return cells
-    return [_normalise_cell(column, key, row, v) for row, v in enumerate(values)]
+
+def _all_text(distinct: list[Any]) -> bool:
+    """Whether distinct context cells are all normalised already: ``None``, ``str`` or a
+    tuple of ``str``."""
+    kinds = set(map(type, distinct))
+    return kinds <= _TEXT_KINDS or (kinds <= _CELL_KINDS and all(
+        type(x) is str for v in distinct if type(v) is tuple for x in v))
 
 
 class RequestBatch:
     """Requests as columns. Build one with :meth:`from_requests`, :meth:`from_columns` or
     :meth:`from_frame`."""
 
-    __slots__ = ("_context_keys", "_raw_context", "_requests", "action", "context", "pool",
-                 "pool_index", "principal", "resource", "size")
+    __slots__ = ("_account_fields", "_colons", "_context_keys", "_raw_context", "_requests",
+                 "action", "context", "pool", "pool_index", "principal", "resource", "size")
 
     def __init__(self, *, action: EncodedColumn, resource: EncodedColumn,
-                 principal: EncodedColumn, context: Mapping[str, list[Any]],
+                 principal: EncodedColumn, context: Mapping[str, tuple[str, str, list[Any]]],
                  requests: list[Request] | None = None,
                  raw_context: Mapping[str, list[Any]] | None = None) -> None:
-        """Use the ``from_*`` constructors; this one takes checked, normalised columns
-        (``context``: folded key -> normalised values)."""
+        """Use the ``from_*`` constructors; this one takes checked action, resource and
+        principal columns and the context columns still to normalise and encode
+        (``context``: folded key -> (column name, key as given, one value per row))."""
         self.size = len(action)
         self.action = action
         self.resource = resource
@@ -169,14 +171,13 @@ class RequestBatch:
         self.pool: list[Any] = [None]
         self.pool_index: dict[Any, int] = {None: 0}
         self.context: dict[str, Codes] = {}
-        for key, values in context.items():
-            column = encode(values)
-            remap = np.fromiter((self.intern(v) for v in column.values), dtype=np.int32,
-                                count=len(column.values))
-            self.context[key] = remap[column.codes]
+        for folded, (name, key, values) in context.items():
+            self.context[folded] = self._context_codes(name, key, values)
         self._requests = requests
         self._raw_context = raw_context
         self._context_keys: dict[str, Codes] = {}
+        self._account_fields: Any = False
+        self._colons: Colons | None = None
 
     # ------------------------------------------------------------ constructors
 
@@ -199,7 +200,8 @@ class RequestBatch:
         principal = _encode_checked("principal", [r.principal for r in reqs], _check_principal)
         return cls(action=encode([r.action for r in reqs]),
                    resource=encode([r.resource for r in reqs]), principal=principal,
-                   context=context, requests=reqs)
+                   context={k: (_CONTEXT_PREFIX + k, k, v) for k, v in context.items()},
+                   requests=reqs)
 
     @classmethod
     def from_columns(cls, *, action: Sequence[str], resource: Sequence[str],
@@ -208,6 +210,13 @@ class RequestBatch:
         """A batch from columns: ``action`` and ``resource`` (one value per row),
         ``principal`` (one value for every row, or a column) and ``context`` (key -> one
         value per row: ``None`` absent, a string, a number or boolean, or a list)."""
+        with collection_paused():
+            return cls._from_columns(action, resource, principal, context or {})
+
+    @classmethod
+    def _from_columns(cls, action: Sequence[str], resource: Sequence[str],
+                      principal: str | Sequence[str | None] | None,
+                      context: Mapping[str, Sequence[Any]]) -> RequestBatch:
         actions = _as_list("action", action)
         n = len(actions)
         resources = _as_list("resource", resource)
@@ -217,7 +226,7 @@ class RequestBatch:
         else:
             principals = columns["principal"] = _as_list("principal", principal)
         raw: dict[str, list[Any]] = {}
-        for key, values in (context or {}).items():
+        for key, values in context.items():
             if type(key) is not str:
                 raise RequestError(f"context key {key!r} must be a string",
                                    Location(None, None, None, "/context"), "invalid-context")
@@ -228,26 +237,32 @@ class RequestBatch:
                                  f"the column has {len(values)} rows, 'action' has {n}",
                                  "ragged-columns")
         action_col = _encode_checked("action", actions, check_action)
+        colons: list[Colons] = []
+
+        def arn_shaped(data: np.ndarray) -> npt.NDArray[np.bool_]:
+            colons.append(_arn_colons(data))   # kept: account fields read them too
+            return _arn_shaped(data, colons[-1])
+
         resource_col = _encode_checked("resource", resources, check_resource,
-                                       bulk=_arn_shaped)
+                                       bulk=arn_shaped)
         if principals is None:
             _encode_checked("principal", [principal], _check_principal)
             principal_col = EncodedColumn(constant(n), [principal], {principal: 0})
         else:
             principal_col = _encode_checked("principal", principals, _check_principal)
-        folded: dict[str, list[Any]] = {}
-        first_name: dict[str, str] = {}
+        folded: dict[str, tuple[str, str, list[Any]]] = {}
         for key, values in raw.items():
             name = _CONTEXT_PREFIX + key
             low = key.lower()
-            if low in first_name:
-                raise RequestError(f"context columns {first_name[low]!r} and {name!r} name "
+            if low in folded:
+                raise RequestError(f"context columns {folded[low][0]!r} and {name!r} name "
                                    "the same key (context keys are case-insensitive)",
                                    Location(None, None, None, f"/{name}"), "invalid-context")
-            first_name[low] = name
-            folded[low] = _normalise_column(name, key, values)
-        return cls(action=action_col, resource=resource_col, principal=principal_col,
-                   context=folded, raw_context=raw)
+            folded[low] = (name, key, values)
+        batch = cls(action=action_col, resource=resource_col, principal=principal_col,
+                    context=folded, raw_context=raw)
+        batch._colons = colons[0] if colons else None
+        return batch
 
     @classmethod
     def from_frame(cls, frame: Any, *, extra_columns: str = "error") -> RequestBatch:
@@ -284,6 +299,64 @@ class RequestBatch:
         return (f"<RequestBatch {self.size} rows, {len(self.action.values)} actions, "
                 f"{len(self.resource.values)} resources, context keys {sorted(self.context)}>")
 
+    def _context_codes(self, name: str, key: str, values: list[Any]) -> Codes:
+        """Pool codes of one context column, each cell normalised as the scalar ``Request``
+        folds it (``None``, ``str`` or ``tuple[str, ...]``; spec §4.3-4.4).
+
+        C-level passes only in the common cases (``count``, one ``encode`` pass), and a
+        check of each *distinct* cell: text and absent cells need nothing; list
+        cells go through :meth:`_list_codes`; when some distinct cell is not text (a
+        number, a boolean) every row is normalised on its own. Cells of different types
+        that compare equal (``1``, ``1.0`` and ``True``) are never text, so whichever of
+        them the encoding keeps sends the column down the per-row path."""
+        n = len(values)
+        if n == 0:
+            return np.zeros(0, dtype=np.int32)
+        first = values[0]
+        if ((first is None or type(first) is str) and values[-1] == first == values[n // 2]
+                and values.count(first) == n):       # one text (or absent) in every row
+            return constant(n, self.intern(first))
+        try:
+            column = encode(values)
+        except TypeError:         # a list (or another unhashable cell) somewhere
+            return self._list_codes(name, key, values)
+        if _all_text(column.values):
+            return self._pooled(column)
+        return self._normalised_codes(name, key, values)
+
+    def _list_codes(self, name: str, key: str, values: list[Any]) -> Codes:
+        """``_context_codes`` of a column holding lists (multivalued cells): every list
+        becomes a tuple (one comprehension: on 100,000 rows it beats finding the list rows
+        with C-level passes, each of which must touch every cell)."""
+        cells = [tuple(v) if type(v) is list else v for v in values]
+        try:
+            column = encode(cells)
+        except TypeError:         # a list inside a list, a dict...
+            return self._normalised_codes(name, key, values)
+        if not _all_text(column.values):
+            return self._normalised_codes(name, key, values)
+        return self._pooled(column)
+
+    def _normalised_codes(self, name: str, key: str, values: list[Any]) -> Codes:
+        """``_context_codes`` the slow way: every row normalised on its own (numbers and
+        booleans to text, lists to tuples), the first bad cell named."""
+        cells = [_normalise_cell(name, key, row, v) for row, v in enumerate(values)]
+        return self._pooled(encode(cells))
+
+    def _pooled(self, column: EncodedColumn) -> Codes:
+        """Pool codes of an encoded column of normalised cells."""
+        remap = np.array(self.intern_all(column.values), dtype=np.int32)
+        return remap[column.codes] if len(remap) else column.codes
+
+    def intern_all(self, values: Iterable[Any]) -> list[int]:
+        """:meth:`intern` of many values (C-level passes)."""
+        values = list(values)
+        index = self.pool_index
+        new = list(dict.fromkeys(filterfalse(index.__contains__, values)))
+        index.update(zip(new, range(len(self.pool), len(self.pool) + len(new)), strict=True))
+        self.pool.extend(new)
+        return list(map(index.__getitem__, values))
+
     def intern(self, value: Any) -> int:
         """The pool code of a normalised context value (added when new)."""
         code = self.pool_index.get(value)
@@ -300,6 +373,29 @@ class RequestBatch:
             found = self._context_keys.get(key)
             if found is None:
                 found = self._context_keys[key] = constant(self.size)
+        return found
+
+    def account_states(self, account: str) -> npt.NDArray[np.int8] | None:
+        """Per distinct resource, how its ARN's account field (``decide.resource_account``:
+        the text between the fourth and fifth ``:``) compares with ``account``: 0 no
+        field, 1 equal, 2 another account. NumPy over the ``S`` array of the resources,
+        once per batch and account; ``None`` when the resources cannot be held by one."""
+        if self._account_fields is False:
+            data = self.resource.bytes()
+            if data is None:
+                self._account_fields = None
+            else:
+                _, _, p3, end = self._colons or _arn_colons(data)
+                start = p3 + 1
+                self._account_fields = (data, start, end, (end > start) & (data != b"*"), {})
+        if self._account_fields is None:
+            return None
+        data, start, end, has, states = self._account_fields
+        found = states.get(account)
+        if found is None:
+            want = account.encode()
+            equal = has & (end - start == len(want)) & np.strings.startswith(data, want, start)
+            found = states[account] = np.where(equal, 1, np.where(has, 2, 0)).astype(np.int8)
         return found
 
     def request(self, row: int) -> Request:

@@ -25,25 +25,25 @@ How a row is decided mirrors ``ClauseCheck`` (``conditions.py``) step by step:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..document.wildcard import Matcher, compile_atoms, prefix_of
-from .columns import Codes, Mask, bytes_array
+from .batch_templates import ValueTable, match_slots
+from .columns import Codes, LazyTable, Mask, bytes_array, distinct_codes
 from .conditions import ClauseCheck, _is_null, compile_any_match
 from .templates import Template, static_text
 
 if TYPE_CHECKING:
     from .batch_match import BatchMatcher
 
-_EXACT, _PREFIX, _GENERAL = 1, 2, 3
-
-
 class VectorStringClause:
     """One string clause, evaluated over rows with NumPy."""
 
-    __slots__ = ("for_all", "if_exists", "key", "negated", "qualified", "static", "templates")
+    __slots__ = ("const", "consts", "elements", "flat", "for_all", "if_exists", "key",
+                 "length", "lengths", "negated", "qualified", "single", "slot", "start",
+                 "starts", "static", "static_table", "templates")
 
     def __init__(self, clause: ClauseCheck, static: list[str], templates: list[Template],
                  variables_enabled: bool) -> None:
@@ -56,6 +56,15 @@ class VectorStringClause:
         self.static = (compile_any_match(op.base, tuple(static), variables_enabled)
                        if static else None)
         self.templates = templates
+        self.static_table: LazyTable | None = None
+        # per key code: a slot into the cell arrays (the constant answer, or the elements
+        # to test as pool codes), filled in as codes are asked about
+        self.slot = np.zeros(0, dtype=np.int32)
+        self.consts: list[int] = []
+        self.starts: list[int] = []
+        self.lengths: list[int] = []
+        self.elements: list[int] = []
+        self.single = True
 
     @classmethod
     def build(cls, clause: ClauseCheck, variables_enabled: bool) -> VectorStringClause | None:
@@ -75,123 +84,135 @@ class VectorStringClause:
             templates.append(template)
         return cls(clause, static, templates, variables_enabled)
 
-    def holds(self, matcher: BatchMatcher, rows: Codes) -> Mask:
-        pool = matcher.batch.pool
-        key = matcher.codes(self.key)[rows]
-        distinct = np.unique(key).tolist()
-        size = max(distinct) + 1
-        const = np.full(size, -1, dtype=np.int8)      # -1: test the elements
-        elements: dict[int, tuple[str, ...]] = {}
-        for c in distinct:
-            value = pool[c]
-            if self.qualified:
-                if value is None:
-                    items: tuple[str, ...] = ()
-                elif type(value) is str:
-                    items = (value,) if value else ()
-                else:
-                    items = tuple(v for v in value if v != "")
-                if not items:
-                    const[c] = self.for_all or self.if_exists
-                    continue
+    def _cells(self, pool: list[Any], codes: Codes, intern: Callable[[Any], int],
+               intern_all: Callable[[list[Any]], list[int]]) -> Codes:
+        """The cell slot of each key code (read once per distinct value of the key)."""
+        if len(self.slot) < len(pool):
+            grown = np.full(len(pool), -1, dtype=np.int32)
+            grown[:len(self.slot)] = self.slot
+            self.slot = grown
+        found = self.slot[codes]
+        if not (found < 0).any():
+            return found
+        new = distinct_codes(codes[found < 0], len(self.slot)).tolist()
+        values = list(map(pool.__getitem__, new))
+        # the common case in bulk: a cell holding one string to test ("v", or ("v",)
+        # under a set operator, where "" is null)
+        items = ([v if type(v) is str else v[0] if type(v) is tuple and len(v) == 1 else None
+                  for v in values] if self.qualified else
+                 [v if type(v) is str else None for v in values])
+        bulk = [k for k, item in enumerate(items)
+                if type(item) is str and (item or not self.qualified)]
+        if bulk:
+            base = len(self.consts)
+            self.slot[[new[k] for k in bulk]] = np.arange(base, base + len(bulk),
+                                                          dtype=np.int32)
+            self.consts.extend([-1] * len(bulk))
+            self.starts.extend(range(len(self.elements), len(self.elements) + len(bulk)))
+            self.lengths.extend([1] * len(bulk))
+            self.elements.extend(intern_all([items[k] for k in bulk]))
+        if len(bulk) < len(new):
+            taken = set(bulk)
+            for k, c in enumerate(new):
+                if k not in taken:
+                    self.slot[c] = self._add_cell(values[k], intern)
+        self.const = np.array(self.consts, dtype=np.int8)
+        self.start = np.array(self.starts, dtype=np.int64)
+        self.length = np.array(self.lengths, dtype=np.int64)
+        self.flat = np.array(self.elements, dtype=np.int32)
+        return self.slot[codes]
+
+    def _add_cell(self, value: Any, intern: Callable[[Any], int]) -> int:
+        """How a cell is decided: a constant, or its elements (pool codes) to test."""
+        const = -1
+        items: tuple[str, ...] = ()
+        if self.qualified:
+            if value is None:
+                items = ()
             elif type(value) is str:
-                items = (value,)
+                items = (value,) if value else ()
             else:
-                const[c] = (self.if_exists or self.negated) if _is_null(value) else False
-                continue
-            elements[c] = items
-        out = const[key] == 1
-        test = np.flatnonzero(const[key] == -1)
+                items = tuple(v for v in value if v != "")
+            if not items:
+                const = int(self.for_all or self.if_exists)
+        elif type(value) is str:
+            items = (value,)
+        elif value is None or _is_null(value):    # absent, or only empty strings (§4.3)
+            const = int(self.if_exists or self.negated)
+        else:
+            const = 0                              # multivalued without a set operator
+        if const >= 0:
+            items = ()
+        self.consts.append(const)
+        self.starts.append(len(self.elements))
+        self.lengths.append(len(items))
+        self.single = self.single and len(items) <= 1
+        self.elements.extend(map(intern, items))
+        return len(self.consts) - 1
+
+    def holds(self, matcher: BatchMatcher, rows: Codes) -> Mask:
+        batch = matcher.batch
+        pool = batch.pool
+        cells = self._cells(pool, matcher.codes(self.key)[rows], batch.intern, batch.intern_all)
+        const = self.const[cells]
+        out = const == 1
+        test = np.flatnonzero(const == -1)
         if test.size == 0:
             return out
-        # explode the tested rows into (row, element) pairs, elements as local string ids
-        strings: dict[str, int] = {}
-        lengths = np.zeros(size, dtype=np.int64)
-        firsts = np.zeros(size, dtype=np.int64)
-        flat: list[int] = []
-        for c, items in elements.items():
-            firsts[c] = len(flat)
-            lengths[c] = len(items)
-            flat.extend(strings.setdefault(v, len(strings)) for v in items)
-        flat_ids = np.array(flat, dtype=np.int64)
-        tested = key[test]
-        counts = lengths[tested]
-        starts = np.cumsum(counts) - counts
-        pair_row = np.repeat(np.arange(len(test)), counts)
-        offsets = np.arange(int(counts.sum())) - np.repeat(starts, counts)
-        element = flat_ids[np.repeat(firsts[tested], counts) + offsets]
-        texts = list(strings)
+        tested = cells[test]
+        if self.single:     # one element per cell: no explosion into pairs
+            element = self.flat[self.start[tested]]
+            pair_row = test
+            starts = None
+        else:
+            counts = self.length[tested]
+            starts = np.cumsum(counts) - counts
+            pair_row = np.repeat(test, counts)
+            offsets = np.arange(int(counts.sum())) - np.repeat(starts, counts)
+            element = self.flat[np.repeat(self.start[tested], counts) + offsets]
         match = np.zeros(len(element), dtype=np.bool_)
         if self.static is not None:
-            static = self.static
-            answers = np.fromiter((bool(static(t, {})) for t in texts), np.bool_, len(texts))
-            match |= answers[element]
+            if self.static_table is None or len(self.static_table.table) < len(pool):
+                self.static_table = _static_table(self.static, pool, self.static_table)
+            match |= self.static_table.get(element)
         for template in self.templates:
             pending = np.flatnonzero(~match)
             if pending.size == 0:
                 break
-            var = matcher.codes(template.variables[0][0])[rows[test]][pair_row[pending]]
-            match[pending] = _template_matches(template, pool, var, element[pending], texts,
-                                               strings)
+            table = matcher.value_table(template, batch.intern, batch.intern_all)
+            var = matcher.codes(table.key)[rows[pair_row[pending]]]
+            match[pending] = _template_matches(table, pool, var, element[pending])
         if self.negated:
             match = ~match
-        reduce = np.logical_and if (self.for_all or not self.qualified) else np.logical_or
-        out[test] = reduce.reduceat(match, starts) if len(match) else False
+        if starts is None:
+            out[test] = match
+        else:
+            reduce = np.logical_and if (self.for_all or not self.qualified) else np.logical_or
+            out[test] = reduce.reduceat(match, starts) if len(match) else False
         return out
 
 
-def _template_matches(template: Template, pool: list[Any], var: Codes, element: np.ndarray,
-                      texts: list[str], strings: dict[str, int]) -> Mask:
-    """Does element ``element[i]`` match ``template`` resolved with variable value
-    ``pool[var[i]]``?"""
-    _, default = template.variables[0]
-    distinct = np.unique(var).tolist()
-    size = max(distinct) + 1
-    kinds = np.zeros(size, dtype=np.int8)
-    exact = np.full(size, -1, dtype=np.int64)
-    prefixes = [""] * size
-    generals: dict[int, Matcher] = {}
-    for c in distinct:
-        value = pool[c]
-        resolved = value if type(value) is str else default
-        if resolved is None:
-            continue     # unresolved: matches nothing (§3.3)
-        if not template.wildcards:
-            kinds[c] = _EXACT
-            exact[c] = strings.get(template.text((resolved,)), -1)
-            continue
-        atoms = template.atoms((resolved,))
-        if all(isinstance(a, str) for a in atoms):
-            kinds[c] = _EXACT
-            exact[c] = strings.get("".join(a for a in atoms if isinstance(a, str)), -1)
-            continue
-        prefix = prefix_of(atoms)
-        if prefix is not None:
-            kinds[c], prefixes[c] = _PREFIX, prefix
-        else:
-            kinds[c], generals[c] = _GENERAL, compile_atoms(atoms)
-    kind = kinds[var]
-    out = np.zeros(len(var), dtype=np.bool_)
-    sel = np.flatnonzero(kind == _EXACT)
-    if sel.size:
-        out[sel] = element[sel] == exact[var[sel]]
-    sel = np.flatnonzero(kind == _PREFIX)
-    if sel.size:
-        subjects, patterns = bytes_array(texts), bytes_array(prefixes)
-        if subjects is not None and patterns is not None:
-            out[sel] = np.strings.startswith(subjects[element[sel]], patterns[var[sel]])
-        else:
-            out[sel] = [texts[e].startswith(prefixes[v]) for e, v in
-                        zip(element[sel].tolist(), var[sel].tolist(), strict=True)]
-    sel = np.flatnonzero(kind == _GENERAL)
-    if sel.size:
-        # no vectorized form of a general glob: the scalar matcher per distinct pair
-        seen: dict[tuple[int, int], bool] = {}
-        answers = []
-        for e, v in zip(element[sel].tolist(), var[sel].tolist(), strict=True):
-            found = seen.get((e, v))
-            if found is None:
-                found = seen[(e, v)] = generals[v](texts[e])
-            answers.append(found)
-        out[sel] = answers
-    return out
+def _static_table(static: Any, pool: list[Any], old: LazyTable | None) -> LazyTable:
+    """Answers of the static values per element code (a pool string), grown with the
+    pool: the scalar ``compile_any_match`` once per distinct element."""
+    table = LazyTable(len(pool), lambda codes: np.fromiter(
+        (bool(static(pool[c], {})) for c in codes.tolist()), np.bool_, len(codes)))
+    if old is not None:
+        table.table[:len(old.table)] = old.table
+        table.done[:len(old.done)] = old.done
+    return table
+
+
+def _template_matches(table: ValueTable, pool: list[Any], var: Codes,
+                      element: np.ndarray) -> Mask:
+    """Does element ``element[i]`` (a pool code of a string) match the template resolved
+    with variable value ``pool[var[i]]``?"""
+
+    def subject_bytes(codes: Codes) -> np.ndarray | None:
+        """The elements as an ``S`` array (built over their distinct values)."""
+        used = distinct_codes(codes, len(pool))
+        local = np.zeros(len(pool), dtype=np.int32)
+        local[used] = np.arange(len(used), dtype=np.int32)
+        data = bytes_array([pool[c] for c in used.tolist()])
+        return None if data is None else data[local[codes]]
+    return match_slots(table, table.slots(var), element, pool, subject_bytes)

@@ -57,36 +57,40 @@ def decide_batch(engine: DecisionEngine, batch: RequestBatch) -> DecisionBatch:
 
     actions = batch.action
     if len(representative) == 1:
-        group = actions.codes
+        group, n_groups = actions.codes, len(actions.values)
     else:
-        group, _ = combine([actions.codes, caller_group[batch.principal.codes]],
+        group, first = combine([actions.codes, caller_group[batch.principal.codes]],
                                [len(actions.values), len(representative)])
-    order = np.argsort(group, kind="stable")
-    bounds = np.flatnonzero(np.diff(group[order])) + 1
-    for rows in np.split(order, bounds):
-        if rows.size == 0:
-            continue
+        n_groups = len(first)
+    for rows in _split(group, n_groups):
         row = int(rows[0])
         caller = representative[int(caller_group[batch.principal.codes[row]])]
         plan = engine.plan(actions.values[actions.codes[row]].lower())
-        _decide_group(engine, plan, caller, matcher, rows.astype(np.int32), out)
+        _decide_group(engine, plan, caller, matcher, rows, out)
     return DecisionBatch(out, batch, engine)
+
+
+def _split(group: Codes, n_groups: int) -> list[Codes]:
+    """The rows of each group (codes ``0..n_groups-1``), in row order, empty groups left
+    out: one comparison per group when there are few, else one stable sort."""
+    if n_groups <= 16:
+        found = (np.flatnonzero(group == g).astype(np.int32) for g in range(n_groups))
+        return [rows for rows in found if rows.size]
+    order = np.argsort(group.astype(np.uint16) if n_groups < 65536 else group,
+                       kind="stable").astype(np.int32)
+    bounds = np.flatnonzero(np.diff(group[order])) + 1
+    return [rows for rows in np.split(order, bounds) if rows.size]
 
 
 def _derived_columns(engine: DecisionEngine, batch: RequestBatch,
                      callers: list[Caller]) -> dict[str, Codes]:
-    """Context columns of the principal-derived keys, request values first."""
+    """Per principal-derived key, its pool code for each distinct principal (0: none); the
+    matcher fills them into the rows that do not set the key, when a statement reads it."""
     if not engine._derive:
         return {}
     keys = sorted({k for c in callers for k in c.derived_context})
-    out = {}
-    principal = batch.principal.codes
-    for key in keys:
-        fill = np.array([batch.intern(c.derived_context[key]) if key in c.derived_context
-                         else 0 for c in callers], dtype=np.int32)[principal]
-        given = batch.key_codes(key)
-        out[key] = np.where(given == 0, fill, given).astype(np.int32)
-    return out
+    return {key: np.array([batch.intern(c.derived_context[key]) if key in c.derived_context
+                           else 0 for c in callers], dtype=np.int32) for key in keys}
 
 
 def _decide_group(engine: DecisionEngine, plan: ActionPlan, caller: Caller,

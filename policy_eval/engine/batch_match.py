@@ -26,6 +26,7 @@ Every answer is computed once per *distinct* value and gathered back to the rows
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -34,7 +35,8 @@ from ..document.variables import Variable, has_variables, parse_template
 from ..document.wildcard import QMARK, STAR, Atom, Matcher, compile_atoms, prefix_of
 from .batch import RequestBatch
 from .batch_conditions import VectorStringClause
-from .columns import Codes, LazyTable, Mask, bytes_array, combine
+from .batch_templates import ValueTable, match_slots
+from .columns import Codes, LazyTable, Mask, bytes_array, combine, constant, distinct_codes
 from .compile import CompiledStatement, ResourceMatcher
 from .conditions import ClauseCheck
 from .decide import resource_account
@@ -76,21 +78,38 @@ class _StaticResources:
 class BatchMatcher:
     """Resource parts and conditions of statements, over rows of one batch.
 
-    ``keys`` overrides context columns (the keys derived from the principal, filled in where
-    the request does not set them, as ``DecisionEngine.context_for`` does)."""
+    ``derived`` gives the keys derived from the principal (pool code per distinct
+    principal), filled in where the request does not set them, as
+    ``DecisionEngine.context_for`` does; a column is built when a statement first reads
+    its key."""
 
-    def __init__(self, batch: RequestBatch, keys: dict[str, Codes]) -> None:
+    def __init__(self, batch: RequestBatch, derived: dict[str, Codes]) -> None:
         self.batch = batch
-        self.keys = keys
+        self.derived = derived
+        self.keys: dict[str, Codes] = {}
         self.resources = batch.resource.codes
         self._static: dict[int, LazyTable] = {}
         self._templates: dict[int, dict[tuple[str, ...], tuple[int, Any]]] = {}
         self._clauses: dict[int, tuple[list[str], Any]] = {}
         self._accounts: dict[str, LazyTable] = {}
+        self._values: dict[int, ValueTable] = {}
 
     def codes(self, key: str) -> Codes:
+        """Pool codes of context ``key`` per row (derived keys filled in)."""
         found = self.keys.get(key)
-        return found if found is not None else self.batch.key_codes(key)
+        if found is None:
+            found = self.batch.key_codes(key)
+            fill = self.derived.get(key)
+            if fill is not None:
+                principal = self.batch.principal
+                if len(principal.values) == 1:
+                    fill = constant(len(found), int(fill[0]))
+                else:
+                    fill = fill[principal.codes]
+                found = fill if key not in self.batch.context else np.where(
+                    found == 0, fill, found).astype(np.int32)
+            self.keys[key] = found
+        return found
 
     # ------------------------------------------------------------ statements
 
@@ -149,7 +168,7 @@ class BatchMatcher:
         column = self.batch.resource
         out = np.zeros(len(codes), dtype=np.bool_)
         if static.exact:
-            wanted = [column.index[e] for e in static.exact if e in column.index]
+            wanted = [c for c in map(column.code_of, static.exact) if c >= 0]
             if wanted:
                 out |= np.isin(codes, wanted)
         values: list[str] | None = None
@@ -184,6 +203,8 @@ class BatchMatcher:
 
     def template_match(self, template: Template, rows: Codes) -> Mask:
         """Rows whose resource matches ``template`` resolved in the row's context."""
+        if len(template.variables) == 1:
+            return self._one_variable_match(template, rows)
         pool = self.batch.pool
         columns = [self.codes(folded)[rows] for folded, _ in template.variables]
         if len(columns) == 1:
@@ -205,7 +226,7 @@ class BatchMatcher:
         prefixes: list[str] = [""] * size
         generals: dict[int, Matcher] = {}
         cache = self._templates.setdefault(id(template), {})
-        index = self.batch.resource.index
+        code_of = self.batch.resource.code_of
         for c in distinct.tolist():
             resolved = _resolve(template, raw_values(c))
             if resolved is None:
@@ -216,7 +237,7 @@ class BatchMatcher:
             kind, payload = found
             kinds[c] = kind
             if kind == _EXACT:
-                exact[c] = index.get(payload, -1)
+                exact[c] = code_of(payload)
             elif kind == _PREFIX:
                 prefixes[c] = payload
             else:
@@ -247,6 +268,28 @@ class BatchMatcher:
                                 for f in first_row.tolist()], dtype=np.bool_)
             out[sel] = answers[pairs]
         return out
+
+    def value_table(self, template: Template, code_of: Callable[[str], int],
+                    codes_of: Callable[[list[str]], list[int]] | None = None) -> ValueTable:
+        """The per-value patterns of a one-variable template, kept for the evaluation."""
+        table = self._values.get(id(template))
+        if table is None:
+            table = self._values[id(template)] = ValueTable(template, self.batch.pool, code_of,
+                                                            codes_of)
+        return table
+
+    def _one_variable_match(self, template: Template, rows: Codes) -> Mask:
+        """``template_match`` for one variable: the pattern of each row's value from the
+        value table, then exact patterns by resource code, ``prefix*`` ones by one NumPy
+        ``startswith`` and any other glob by the scalar matcher per distinct pair."""
+        column = self.batch.resource
+        table = self.value_table(template, column.code_of)
+        slots = table.slots(self.codes(table.key)[rows])
+
+        def subject_bytes(codes: Codes) -> np.ndarray | None:
+            data = column.bytes()
+            return None if data is None else data[codes]
+        return match_slots(table, slots, self.resources[rows], column.values, subject_bytes)
 
     # ------------------------------------------------------------ conditions
 
@@ -293,19 +336,23 @@ class BatchMatcher:
     def same_account(self, rows: Codes, account: str) -> Mask:
         """Rows whose resource is in ``account`` (``decide.resource_account``: the ARN's
         account field, else ``aws:ResourceAccount``, else the caller's own account)."""
-        table = self._accounts.get(account)
-        if table is None:
-            table = self._accounts[account] = LazyTable(
-                len(self.batch.resource.values),
-                lambda codes: self._arn_accounts(codes, account), dtype=np.int8)
-        state = table.get(self.resources[rows])
+        states = self.batch.account_states(account)
+        if states is not None:
+            state = states[self.resources[rows]]
+        else:
+            table = self._accounts.get(account)
+            if table is None:
+                table = self._accounts[account] = LazyTable(
+                    len(self.batch.resource.values),
+                    lambda codes: self._arn_accounts(codes, account), dtype=np.int8)
+            state = table.get(self.resources[rows])
         out = state == 1
         unknown = np.flatnonzero(state == 0)
         if unknown.size:
             pool = self.batch.pool
             given = self.codes("aws:resourceaccount")[rows[unknown]]
-            distinct = np.unique(given)
-            lookup = np.zeros(int(distinct.max()) + 1, dtype=np.bool_)
+            distinct = distinct_codes(given)
+            lookup = np.zeros(int(distinct[-1]) + 1, dtype=np.bool_)
             for c in distinct.tolist():
                 value = pool[c]
                 lookup[c] = value == account if type(value) is str and value else True
@@ -313,26 +360,14 @@ class BatchMatcher:
         return out
 
     def _arn_accounts(self, codes: Codes, account: str) -> np.ndarray:
-        """Per distinct resource: 0 no account field, 1 the field is ``account``, 2 other."""
+        """Per distinct resource: 0 no account field, 1 the field is ``account``, 2 other
+        (resources an ``S`` array cannot hold: ``decide.resource_account`` per value)."""
         column = self.batch.resource
-        data = column.bytes()
-        if data is None:
-            out = np.zeros(len(codes), dtype=np.int8)
-            for k, c in enumerate(codes.tolist()):
-                field = resource_account(column.values[c], {}, None)
-                out[k] = 0 if field is None else 1 if field == account else 2
-            return out
-        subset = data[codes]
-        colon = b":"
-        # decide.resource_account: the text between the fourth and fifth ':'
-        p = np.strings.find(subset, colon, 4)
-        p = np.strings.find(subset, colon, p + 1)
-        start = np.strings.find(subset, colon, p + 1) + 1
-        end = np.strings.find(subset, colon, start)
-        has = (end > start) & (subset != b"*")
-        want = account.encode()
-        equal = has & (end - start == len(want)) & np.strings.startswith(subset, want, start)
-        return np.where(equal, 1, np.where(has, 2, 0)).astype(np.int8)
+        out = np.zeros(len(codes), dtype=np.int8)
+        for k, c in enumerate(codes.tolist()):
+            field = resource_account(column.values[c], {}, None)
+            out[k] = 0 if field is None else 1 if field == account else 2
+        return out
 
 
 def star_chunks(atoms: list[Atom]) -> list[bytes] | None:

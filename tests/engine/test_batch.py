@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import policy_eval as pe
 
@@ -187,3 +189,121 @@ def test_resource_policy_principal_rules_agree(element: Any, negated: bool,
             for r in ("arn:aws:s3:::b/k", f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/T")
             for acct in (None, ACCOUNT, "444455556666")]
     assert ps.evaluate_many(reqs).decisions == [ps.evaluate(q).decision for q in reqs]
+
+
+def _scalar_decisions(ps: pe.PolicySet, action: str, resource: str, principal: str,
+                      key: str, cells: list[Any]) -> list[str]:
+    return [ps.evaluate(pe.Request(action, resource, principal,
+                                   {} if v is None else {key: v})).decision for v in cells]
+
+
+#: Every shape a context column can take, each coded by its own path in ``from_columns``:
+#: one value in every row, text with absent cells, lists of one string, lists of several,
+#: empty lists and strings, tuples, and numbers / booleans (normalised per row).
+COLUMN_SHAPES: list[list[Any]] = [
+    ["u1"] * 4,
+    [None] * 3,
+    [None, "u1", "", "u2", None],
+    [["u1"], None, ["u2"], ["u1"], None],
+    [["u1", "u2"], ["u1"], None, [], [""], ["u1", ""], "u1"],
+    [("u1",), ("u1", "u2"), "u1", None],
+    [1, "1", True, 1.0, None, [1, "u1"], [True]],
+]
+
+
+@pytest.mark.parametrize("cells", COLUMN_SHAPES)
+@pytest.mark.parametrize("condition", [
+    {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["${" + SUB + "}", "1", "true"]}},
+    {"ForAnyValue:StringLike": {"dynamodb:LeadingKeys": ["u*", "1"]}},
+    {"StringNotEqualsIfExists": {"dynamodb:LeadingKeys": ["${" + SUB + "}"]}},
+    {"StringEquals": {"dynamodb:LeadingKeys": ["${" + SUB + "}", "true"]}},
+    {"Null": {"dynamodb:LeadingKeys": "true"}},
+])
+def test_every_column_shape_decides_as_the_scalar_path(cells: list[Any],
+                                                       condition: dict[str, Any]) -> None:
+    ps = pe.PolicySet(identity=[{"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "dynamodb:Query", "Resource": TABLE,
+         "Condition": condition}]}])
+    n = len(cells)
+    batch = pe.RequestBatch.from_columns(
+        action=["dynamodb:Query"] * n, resource=[TABLE] * n, principal=SESSION,
+        context={"dynamodb:LeadingKeys": cells, SUB: ["u1"] * n})
+    want = [ps.evaluate(pe.Request("dynamodb:Query", TABLE, SESSION,
+                                   {SUB: "u1"} | ({} if v is None else
+                                                  {"dynamodb:LeadingKeys": v}))).decision
+            for v in cells]
+    assert ps.evaluate_many(batch).decisions == want
+
+
+@pytest.mark.parametrize("operator", ["StringNotEquals", "StringEqualsIfExists",
+                                      "StringNotLikeIfExists", "StringLike"])
+def test_absent_key_under_a_templated_string_condition(operator: str) -> None:
+    """An absent key: ``IfExists`` and negated operators hold, others do not (§4.3), also
+    when the condition value holds a variable."""
+    ps = pe.PolicySet(identity=[{"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*",
+         "Condition": {operator: {"s3:prefix": "${aws:username}/*"}}}]}])
+    user = f"arn:aws:iam::{ACCOUNT}:user/alice"
+    cells = [None, "alice/x", "bob/", ""]
+    batch = pe.RequestBatch.from_columns(action=["s3:ListBucket"] * 4, resource=["*"] * 4,
+                                         principal=user, context={"s3:prefix": cells})
+    assert ps.evaluate_many(batch).decisions == _scalar_decisions(
+        ps, "s3:ListBucket", "*", user, "s3:prefix", cells)
+
+
+@pytest.mark.parametrize("pattern", [
+    "arn:aws:s3:::media/${" + SUB + "}/*", "arn:aws:s3:::media/${" + SUB + "}",
+    "arn:aws:s3:::media/*/${" + SUB + "}", "arn:aws:s3:::media/${" + SUB + ", 'u9'}/*",
+    "arn:aws:s3:::media/${?}${" + SUB + "}*",
+])
+def test_resource_template_per_value_including_nul_and_wildcard_characters(
+        pattern: str) -> None:
+    """The pattern built per distinct value (exact, prefix, general glob) matches as the
+    scalar ``Template`` does: substituted ``*`` / ``?`` are literal, a NUL character takes
+    the scalar matcher."""
+    ps = pe.PolicySet(identity=[{"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": pattern}]}])
+    values = [None, "u1", "u*", "u?", "a\x00b", "", ["u1"]]
+    resources = ["arn:aws:s3:::media/u1/a", "arn:aws:s3:::media/u1", "arn:aws:s3:::media/u*/a",
+                 "arn:aws:s3:::media/ux/a", "arn:aws:s3:::media/a\x00b/c",
+                 "arn:aws:s3:::media//a", "arn:aws:s3:::media/u9/a", "arn:aws:s3:::media/?u1"]
+    rows = [(r, v) for r in resources for v in values]
+    batch = pe.RequestBatch.from_columns(
+        action=["s3:GetObject"] * len(rows), resource=[r for r, _ in rows], principal=SESSION,
+        context={SUB: [v for _, v in rows]})
+    want = [ps.evaluate(pe.Request("s3:GetObject", r, SESSION,
+                                   {} if v is None else {SUB: v})).decision for r, v in rows]
+    assert ps.evaluate_many(batch).decisions == want
+
+
+def _accepts(check: Any, value: Any) -> bool:
+    try:
+        check(value)
+    except pe.RequestError:
+        return False
+    return True
+
+
+arn_like = st.lists(st.sampled_from(["arn", ":", "aws", "s3", "*", "?", "\n", "é", "\x00", "",
+                                     " ", "a/b", "arn:", "::"]), max_size=9).map("".join)
+
+
+@given(st.lists(arn_like, min_size=1, max_size=6), st.lists(arn_like, min_size=1, max_size=6))
+@settings(max_examples=150, deadline=None)
+def test_from_columns_accepts_exactly_what_requests_accept(resources: list[str],
+                                                           actions: list[str]) -> None:
+    """The bulk checks of a resource and an action column (NumPy over the distinct values)
+    accept and refuse exactly what ``Request`` does, and the first refused row is named."""
+    from policy_eval.engine.request import check_action, check_resource
+
+    for column, values, check in (("resource", resources, check_resource),
+                                  ("action", actions, check_action)):
+        n = len(values)
+        cols = {"action": ["s3:GetObject"] * n, "resource": ["*"] * n, column: values}
+        bad = [row for row, v in enumerate(values) if not _accepts(check, v)]
+        if not bad:
+            assert len(pe.RequestBatch.from_columns(**cols)) == n
+            continue
+        with pytest.raises(pe.RequestError) as info:
+            pe.RequestBatch.from_columns(**cols)
+        assert f"column {column!r}, row {bad[0]}" in str(info.value)

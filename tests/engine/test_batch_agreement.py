@@ -47,9 +47,14 @@ RESOURCE_PATTERNS = [
     f"arn:aws:s3:::b/{V_SUB}/*/${{aws:PrincipalTag/team}}", "arn:aws:s3:::b/*",
     "arn:aws:s3:::b/*/readonly/*", "arn:aws:dynamodb:*:*:table/*", "arn:aws:s3:::b/us-east-1:?1/*",
     "arn:aws:s3:::b/*x*", "arn:aws:s3:::b/*x*x.txt", f"arn:aws:s3:::b/{V_SUB}?*",
+    f"arn:aws:s3:::b/*/{V_SUB}/*", f"arn:aws:s3:::b/${{*}}{V_SUB}/*",
+    f"arn:aws:s3:::b/{V_SUB}/x.txt",
 ]
 CONDITIONS: list[dict[str, Any]] = [
     {"StringLike": {"s3:prefix": [f"{V_SUB}/*", ""]}},
+    {"StringNotEquals": {"s3:prefix": [f"{V_SUB}/"]}},
+    {"StringLikeIfExists": {"s3:prefix": [f"{V_SUB}/*"]}},
+    {"StringNotLike": {"dynamodb:LeadingKeys": [f"{V_SUB}*"]}},
     {"StringEquals": {"s3:prefix": ["", f"{V_SUB}/"]}},
     {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": [V_SUB]}},
     {"ForAnyValue:StringEquals": {"dynamodb:LeadingKeys": [V_SUB, "us-east-1:a2"]}},
