@@ -112,6 +112,10 @@ def function_role(ex: _Extractor, logical_id: str) -> None:
             continue
         if not isinstance(item, dict):
             continue
+        if not item:
+            ex.note("an empty policy entry: no statement, no policy template", iptr,
+                    not_analysed=True)
+            continue
         if "Statement" in item:
             document: Any = item
         else:

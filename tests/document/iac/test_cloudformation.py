@@ -276,6 +276,16 @@ def test_extraction_never_crashes(resources: dict) -> None:
     ex.view.location("/IamRoles/0/AssumeRolePolicyDocument")
 
 
+def test_sam_function_with_an_empty_policy_entry_is_noted_not_a_crash() -> None:
+    """``Policies: {}`` (found by the property above): a located "not analysed" note."""
+    import json as _json
+    text = _json.dumps({"Transform": "AWS::Serverless-2016-10-31", "Resources": {
+        "Fn": {"Type": "AWS::Serverless::Function", "Properties": {"Policies": {}}}}})
+    ex = extract_template(load_text(text, "t.json"))
+    assert any(n.not_analysed and n.pointer == "/Resources/Fn/Properties/Policies"
+               for n in ex.notes)
+
+
 def test_sam_policy_templates_expand_with_the_installed_translator() -> None:
     from policy_eval.document.iac import sam
     if sam.policy_templates() is None:
