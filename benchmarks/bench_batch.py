@@ -13,6 +13,8 @@ On the shared Cognito workload (``benchmarks/workload.py``, the stream of
 * ``batch_end_to_end``: columns built from the raw Python request tuples, then
   ``from_columns`` and ``evaluate_many``: what a caller with rows pays;
 * ``evaluate``: the scalar path, one prebuilt ``Request`` at a time;
+* ``ref_python``: ``make_ref_python`` of ``shared/peers/bench/limits.py``, the
+  hand-specialised Python loop (the scalar path's ceiling);
 * ``ref_numpy_columns`` / ``ref_numpy_end_to_end``: ``make_ref_numpy`` and
   ``build_columns`` of ``shared/peers/bench/limits.py``, the hand-specialised NumPy
   evaluator of this one policy (allow/deny only): the ceiling of the columnar approach;
@@ -63,6 +65,7 @@ LIMITS = P.SHARED_BENCH / "limits.py"
 ALL_PEERS = ("iamsimulate", "policyuniverse", "moto")
 TARGET_COLUMNS_RATIO = 0.4        # batch_columns / ref_numpy_columns
 TARGET_END_TO_END = 1_000_000     # decisions/s from raw rows
+TARGET_SCALAR_RATIO = 0.4         # evaluate / limits.py ref_python
 TARGET_PEER_RATIO = 100           # batch / iam-simulate
 TARGET_MEMORY_MB = 1024           # 10^6 requests
 
@@ -150,7 +153,13 @@ def limits_rows(wl: Workload) -> dict[str, Any]:
         return P._skip("limit (numpy)", f"{LIMITS} not found")
     decide = limits.make_ref_numpy(wl.identities)
     cols = limits.build_columns(wl)
-    rows = [measure("ref_numpy_columns", wl, lambda: decide(cols), three_valued=False,
+    ref_python = limits.make_ref_python(wl.identities)
+    reqs = wl.requests
+    rows = [measure("ref_python", wl, lambda: [ref_python(i, a, r, c) for i, a, r, c in reqs],
+                    three_valued=False,
+                    note="limits.py make_ref_python: the hand-specialised Python loop "
+                         "(allow/deny only)"),
+            measure("ref_numpy_columns", wl, lambda: decide(cols), three_valued=False,
                     answers=lambda a: a.tolist(),
                     note="limits.py make_ref_numpy, columns prebuilt (allow/deny only)"),
             measure("ref_numpy_end_to_end", wl, lambda: decide(limits.build_columns(wl)),
@@ -326,6 +335,9 @@ def ratios(results: list[dict[str, Any]]) -> dict[str, float | None]:
             round(e2e / ref_e2e, 3) if e2e and ref_e2e else None)
         scalar = rate("evaluate", key)
         out["columns_over_scalar" + suffix] = round(cols / scalar, 2) if cols and scalar else None
+        ref_py = rate("ref_python", key)
+        out["scalar_over_ref_python" + suffix] = (
+            round(scalar / ref_py, 3) if scalar and ref_py else None)
     return out
 
 
@@ -350,6 +362,14 @@ def report(doc: dict[str, Any]) -> str:
     if e2e:
         parts.append(f"End to end from raw rows: {e2e['decisions_per_s']:,}/s wall, "
                      f"{e2e['decisions_per_cpu_s']:,}/CPU-s (target {TARGET_END_TO_END:,}).")
+    targets = [("columns_over_ref_numpy", TARGET_COLUMNS_RATIO),
+               ("scalar_over_ref_python", TARGET_SCALAR_RATIO),
+               ("batch_over_iamsimulate", TARGET_PEER_RATIO)]
+    for key, target in targets:
+        wall, cpu = doc["ratios"].get(key), doc["ratios"].get(key + "_cpu")
+        if wall is not None:
+            verdict = "met" if min(wall, cpu or wall) >= target else "NOT met"
+            parts.append(f"{key}: {wall} wall, {cpu} CPU (target >= {target}: {verdict}).")
     if doc.get("growth"):
         g = ["| axis | n | median s | decisions/s | correct |", "|---|---:|---:|---:|---|"]
         for axis, points in doc["growth"].items():

@@ -503,18 +503,24 @@ class _Extractor:
                       "PolicyDocument": self._document(optr + "/PolicyDocument", tptr, node)})
 
     def _managed_attachments(self) -> None:
-        """``AWS::IAM::ManagedPolicy`` ``Roles``/``Users``/``Groups``."""
+        """``AWS::IAM::ManagedPolicy`` ``Roles``/``Users``/``Groups`` (an unresolvable name
+        list is a located error of that policy, as for the other handlers)."""
         for index, entry in enumerate(self.view.get("ManagedPolicies", [])):
             logical_id = self.origins[join_pointer("/ManagedPolicies", index)].split("/")[2]
-            props, base = self.props(logical_id)
-            for key, list_key, by_name in (("Roles", "IamRoles", self.roles_by_name),
-                                           ("Users", "UserDetailList", self.users_by_name),
-                                           ("Groups", "GroupDetailList", self.groups_by_name)):
-                for member, mptr in self.names(props.get(key, []), join_pointer(base, key)):
-                    if member in by_name:
-                        target = self.view[list_key][by_name[member]]
-                        self._attach_arn(target, join_pointer(f"/{list_key}", by_name[member]),
-                                         entry["Arn"], mptr)
+            self._guard(lambda lid, arn=entry["Arn"]: self._attach_to_members(lid, arn),
+                        logical_id)
+
+    def _attach_to_members(self, logical_id: str, arn: Any) -> None:
+        """Attach managed policy ``logical_id`` (``arn``) to the principals it names."""
+        props, base = self.props(logical_id)
+        for key, list_key, by_name in (("Roles", "IamRoles", self.roles_by_name),
+                                       ("Users", "UserDetailList", self.users_by_name),
+                                       ("Groups", "GroupDetailList", self.groups_by_name)):
+            for member, mptr in self.names(props.get(key, []), join_pointer(base, key)):
+                if member in by_name:
+                    target = self.view[list_key][by_name[member]]
+                    self._attach_arn(target, join_pointer(f"/{list_key}", by_name[member]),
+                                     arn, mptr)
 
     def resource_policy(self, logical_id: str) -> None:
         resource = self.resources[logical_id]

@@ -276,6 +276,17 @@ def test_extraction_never_crashes(resources: dict) -> None:
     ex.view.location("/IamRoles/0/AssumeRolePolicyDocument")
 
 
+@pytest.mark.parametrize("roles", [{"Fn::Sub": "${Nope}"}, {"Ref": "B"}])
+def test_managed_policy_naming_an_unknown_role_is_a_located_error(roles: dict) -> None:
+    """An unresolvable ``Roles`` of a managed policy (found by the property above)."""
+    import json as _json
+    text = _json.dumps({"Resources": {"A": {"Type": "AWS::IAM::ManagedPolicy", "Properties": {
+        "PolicyDocument": [], "Roles": roles}}}})
+    ex = extract_template(load_text(text, "t.json"))
+    assert [e.location.pointer for e in ex.errors if "Roles" in e.location.pointer] == [
+        "/Resources/A/Properties/Roles/" + next(iter(roles))]
+
+
 def test_sam_function_with_an_empty_policy_entry_is_noted_not_a_crash() -> None:
     """``Policies: {}`` (found by the property above): a located "not analysed" note."""
     import json as _json
