@@ -15,9 +15,13 @@ Heavy imports (pandas, pyarrow, dask) happen inside the command.
 
 from __future__ import annotations
 
+import contextlib
+import csv
 import json
+import logging
 import sys
 from collections.abc import Mapping
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -125,9 +129,36 @@ def _check_columns(path: Path, columns: list[str]) -> None:
 
 
 def _locate(path: Path, exc: PolicyEvalError) -> PolicyEvalError:
-    """A request error re-reported with the table's file name."""
-    return type(exc)(f"{exc.message}", Location(str(path), None, None, exc.location.pointer),
-                     exc.code)
+    """A request error re-reported with the table's file name and, for a CSV or JSON Lines
+    table, the line where the bad row starts (the pointer ends with the row number)."""
+    pointer = exc.location.pointer
+    last = pointer.rsplit("/", 1)[-1]
+    line = None
+    if last.isdigit() and path.is_file():
+        line = _row_line(path, _kind(path), int(last))
+    return type(exc)(f"{exc.message}", Location(str(path), line, None, pointer), exc.code)
+
+
+def _row_line(path: Path, kind: str, row: int) -> int | None:
+    """The 1-based line where data row ``row`` (0-based, as pandas numbers it) starts: in a
+    CSV after the header, quoted line breaks and blank lines (which pandas skips) counted;
+    in JSON Lines blank lines skipped. ``None`` for Parquet or a row past the end."""
+    if kind not in ("csv", "jsonl"):
+        return None
+    with path.open(newline="" if kind == "csv" else None, encoding="utf-8",
+                   errors="replace") as fh:
+        if kind == "jsonl":
+            rows = (n for n, text in enumerate(fh, 1) if text.strip())
+            return next(islice(rows, row, None), None)
+        reader = csv.reader(fh)
+        start, seen = 1, -1        # the header is row -1
+        for record in reader:
+            if record:
+                if seen == row:
+                    return start
+                seen += 1
+            start = reader.line_num + 1
+    return None
 
 
 def _target(source: Path, login: Path | None, params: dict[str, str]
@@ -209,11 +240,13 @@ def _evaluate_dask(tables: list[Path], policy_set: Any, principal: str | None,
     except (OSError, TimeoutError) as exc:
         raise PolicyEvalError(f"cannot reach the Dask scheduler {address!r}: {exc}",
                               code="unreachable-scheduler") from None
+    quiet = _WorkerLogsSilenced() if cluster is not None else contextlib.nullcontext()
     try:
         results = []
         for path, frame in frames:
             try:
-                results.append(frame.compute())
+                with quiet:
+                    results.append(frame.compute())
             except RequestError as exc:
                 raise _locate(path, exc) from None
         return pd.concat(results, ignore_index=True)
@@ -221,6 +254,22 @@ def _evaluate_dask(tables: list[Path], policy_set: Any, principal: str | None,
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+class _WorkerLogsSilenced:
+    """An in-process worker (``--dask local``) logs a failed task with its traceback on our
+    stderr before the client re-raises it; the bad row is reported once, by us, instead."""
+
+    _NAMES = ("distributed.worker", "distributed.core")
+
+    def __enter__(self) -> None:
+        self._levels = [(logging.getLogger(n), logging.getLogger(n).level) for n in self._NAMES]
+        for logger, _ in self._levels:
+            logger.setLevel(logging.CRITICAL)
+
+    def __exit__(self, *exc: object) -> None:
+        for logger, level in self._levels:
+            logger.setLevel(level)
 
 
 def _write(frame: Any, out: Path | None) -> None:

@@ -145,6 +145,8 @@ def test_eval_table_with_a_pool_needs_a_login(tmp_path):
 @pytest.mark.parametrize(("content", "message"), [
     ("action,context.s3:prefix\ns3:GetObject,x\n", "missing column 'resource'"),
     (f"action,resource\ns3:GetObject,{BUCKET}/a\ns3:GetObject,not-an-arn\n",
+     "bad.csv:3:1 (at /"),
+    (f"action,resource\ns3:GetObject,{BUCKET}/a\ns3:GetObject,not-an-arn\n",
      "column 'resource', row 1"),
 ])
 @pytest.mark.parametrize("dask_args", [(), ("--dask", "local")])
@@ -156,6 +158,20 @@ def test_eval_table_bad_input_exits_2_naming_file_and_place(tmp_path, content, m
     assert result.exit_code == 2, result.output
     assert "bad.csv" in result.output and message in result.output
     assert "Traceback" not in result.output
+
+
+def test_bad_rows_are_located_at_their_line(tmp_path):
+    """CSV: quoted line breaks and blank lines counted; JSON Lines: blank lines skipped."""
+    csv_table = tmp_path / "bad.csv"
+    csv_table.write_text(f'action,resource,context.s3:prefix\ns3:GetObject,{BUCKET}/a,"x\ny"\n'
+                         "\ns3:GetObject,not-an-arn,\n")
+    result = _run(QUICKSTART, csv_table)
+    assert result.exit_code == 2 and "bad.csv:5:1 (at /resource/1)" in result.output
+    jsonl = tmp_path / "bad.jsonl"
+    jsonl.write_text(json.dumps({"action": "s3:GetObject", "resource": f"{BUCKET}/a"}) + "\n\n"
+                     + json.dumps({"action": "s3:GetObject", "resource": "nope"}) + "\n")
+    result = _run(QUICKSTART, jsonl)
+    assert result.exit_code == 2 and "bad.jsonl:3:1 (at /resource/1)" in result.output
 
 
 def test_eval_table_unreadable_table_exits_2(tmp_path):

@@ -284,10 +284,10 @@ class RequestBatch:
                                    Location(None, None, None, f"/{required}"), "invalid-column")
         principal: Any = None
         if "principal" in names:
-            principal = [_cell(v) for v in get("principal")]
-        context = {c[len(_CONTEXT_PREFIX):]: [_cell(v) for v in get(c)]
+            principal = _cells(get("principal"))
+        context = {c[len(_CONTEXT_PREFIX):]: _cells(get(c))
                    for c in names if c.startswith(_CONTEXT_PREFIX)}
-        return cls.from_columns(action=get("action"), resource=get("resource"),
+        return cls.from_columns(action=_cells(get("action")), resource=_cells(get("resource")),
                                 principal=principal, context=context)
 
     # ------------------------------------------------------------ access
@@ -409,6 +409,12 @@ class RequestBatch:
         return Request(self.action.values[self.action.codes[row]],
                        self.resource.values[self.resource.codes[row]],
                        self.principal.values[self.principal.codes[row]], context)
+
+
+def _cells(values: list[Any]) -> list[Any]:
+    """:func:`_cell` of each value of a column, skipped when every value is text (C-level
+    test), so that a missing action or resource reads as missing, not as ``nan``."""
+    return values if set(map(type, values)) <= {str} else [_cell(v) for v in values]
 
 
 def _cell(value: Any) -> Any:

@@ -77,6 +77,9 @@ def check_action(action: Any) -> str:
             return action
     except TypeError:  # unhashable: not a string either
         pass
+    if action is None:
+        raise RequestError("action is missing (null, or an empty cell of a table)",
+                           Location(None, None, None, "/action"), "invalid-action")
     if not isinstance(action, str) or not _ACTION.fullmatch(action):
         raise RequestError(f"action must look like 'service:Operation', found {action!r}",
                            Location(None, None, None, "/action"), "invalid-action")
@@ -91,6 +94,9 @@ def check_resource(resource: Any) -> str:
     concrete resource, never a pattern."""
     if resource == "*" or (type(resource) is str and _ARN.match(resource)):
         return resource
+    if resource is None:
+        raise RequestError("resource is missing (null, or an empty cell of a table)",
+                           Location(None, None, None, "/resource"), "invalid-arn")
     if not isinstance(resource, str) or not resource.startswith("arn:"):
         raise RequestError(f"resource must be an ARN (arn:partition:service:region:account:"
                            f"resource) or '*', found {resource!r}",

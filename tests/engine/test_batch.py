@@ -143,6 +143,9 @@ def test_from_pandas_frame(ps: pe.PolicySet) -> None:
     assert len(pe.RequestBatch.from_frame(frame.assign(when=1), extra_columns="ignore")) == 6
     with pytest.raises(pe.RequestError, match="missing column 'resource'"):
         pe.RequestBatch.from_frame(frame[["action"]])
+    holes = frame.assign(resource=[data["resource"][0], np.nan, *data["resource"][2:]])
+    with pytest.raises(pe.RequestError, match=r"column 'resource', row 1: resource is missing"):
+        pe.RequestBatch.from_frame(holes)
 
 
 def test_from_arrow_table(ps: pe.PolicySet) -> None:
