@@ -138,6 +138,17 @@ def test_nan_and_infinity_are_refused_as_aws_does(tmp_path: Path) -> None:
         assert (error.value.location.line, error.value.location.column) == (2, 7)
 
 
+def test_locating_a_nan_after_many_nan_strings_is_linear() -> None:
+    """The locator scans the text once: 20,000 ``"NaN"`` strings before the real ``NaN``
+    took minutes when each candidate rescanned the text from the start."""
+    from policy_eval.document.source import parse_json
+
+    text = '{"a": [' + ",".join(['"NaN"'] * 20_000) + '],\n "b": NaN}'
+    with pytest.raises(InputError, match="NaN") as error:
+        parse_json(text, "many.json")
+    assert (error.value.location.line, error.value.location.column) == (2, 7)
+
+
 @pytest.mark.parametrize("name", ["policy\x00.json", "policy\ud800.json"])
 def test_nul_or_lone_surrogate_in_a_referenced_path(tmp_path: Path, name: str) -> None:
     path = scenario(tmp_path, name)

@@ -23,6 +23,7 @@ import os
 import re
 import stat
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -175,32 +176,9 @@ def _check_depth(doc: SourceDocument) -> None:
             stack.extend((v, join_pointer(pointer, i), depth + 1) for i, v in enumerate(value))
 
 
-def _outside_strings(text: str, stop: int) -> bool:
-    """Whether offset ``stop`` of JSON ``text`` lies outside every string literal."""
-    in_string = escaped = False
-    for char in text[:stop]:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-    return not in_string
-
-
-def _first_outside_strings(text: str, pattern: re.Pattern[str]) -> int:
-    """Offset of the first match of ``pattern`` outside string literals (0 if none)."""
-    for match in pattern.finditer(text):
-        if _outside_strings(text, match.start()):
-            return match.start()
-    return 0
-
-
-def _too_deep_offset(text: str) -> int:
-    depth = 0
+def _outside_strings(text: str) -> Iterator[tuple[int, str]]:
+    """``(offset, character)`` of every character of JSON ``text`` outside string literals
+    (quotes excluded): one linear pass, shared by the located errors below."""
     in_string = escaped = False
     for offset, char in enumerate(text):
         if in_string:
@@ -212,7 +190,27 @@ def _too_deep_offset(text: str) -> int:
                 in_string = False
         elif char == '"':
             in_string = True
-        elif char in "[{":
+        else:
+            yield offset, char
+
+
+def _first_outside_strings(text: str, pattern: re.Pattern[str]) -> re.Match[str] | None:
+    """The first match of ``pattern`` that starts outside string literals (linear: the
+    matches and the scan both move forward only)."""
+    outside = _outside_strings(text)
+    current = -1
+    for match in pattern.finditer(text):
+        while current < match.start():
+            current = next(outside, (len(text), ""))[0]
+        if current == match.start():
+            return match
+    return None
+
+
+def _too_deep_offset(text: str) -> int:
+    depth = 0
+    for offset, char in _outside_strings(text):
+        if char in "[{":
             depth += 1
             if depth > MAX_DEPTH:
                 return offset
@@ -237,7 +235,7 @@ def _long_number_error(text: str, path: str | None) -> InputError:
     ``int``: ``sys.get_int_max_str_digits``); no IAM value comes near that length."""
     limit = sys.get_int_max_str_digits()
     digits = re.compile(rf"\d{{{limit + 1},}}")
-    match = next((m for m in digits.finditer(text) if _outside_strings(text, m.start())), None)
+    match = _first_outside_strings(text, digits)
     offset = match.start() if match else 0
     length = len(match.group()) if match else limit + 1
     line, column = _line_col_of_offset(text, offset)
@@ -267,7 +265,8 @@ def parse_json(text: str, path: str | None = None) -> SourceDocument:
             f"duplicate key {exc.key!r}: the IAM grammar forbids repeating a key in one "
             "object (the value used would be ambiguous)", loc, ErrorCode.duplicate_key) from None
     except _NonFiniteError as exc:
-        line, column = _line_col_of_offset(text, _first_outside_strings(text, _NON_FINITE))
+        found = _first_outside_strings(text, _NON_FINITE)
+        line, column = _line_col_of_offset(text, found.start() if found else 0)
         raise InputError(f"invalid JSON: {exc} is not a JSON value (JSON has no NaN or "
                          "Infinity, and AWS refuses them)", Location(path, line, column),
                          ErrorCode.json_syntax) from None
