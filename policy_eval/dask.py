@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .engine.batch import RequestBatch
+from .engine.batch import RequestBatch, is_missing
 from .errors import Location, RequestError
 
 if TYPE_CHECKING:
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 #: The columns :func:`evaluate_frame` adds.
 DECISION_COLUMN, ALLOWED_COLUMN = "decision", "allowed"
+_CONTEXT = "context."
 
 
 def with_defaults(frame: pd.DataFrame, principal: str | None = None,
@@ -38,21 +39,18 @@ def with_defaults(frame: pd.DataFrame, principal: str | None = None,
         return frame
     frame = frame.copy()
     defaults = {"principal": principal} if principal is not None else {}
-    defaults.update({f"context.{k}": v for k, v in (context or {}).items()})
+    # context keys are case-insensitive (spec §1.3): a default fills the table's own column
+    # of that key, whatever its case
+    existing = {str(c)[len(_CONTEXT):].lower(): str(c) for c in frame.columns
+                if str(c).startswith(_CONTEXT)}
+    defaults.update({existing.get(k.lower(), _CONTEXT + k): v
+                     for k, v in (context or {}).items()})
     for column, value in defaults.items():
         if column in frame.columns:
-            frame[column] = [value if _missing(cell) else cell for cell in frame[column]]
+            frame[column] = [value if is_missing(cell) else cell for cell in frame[column]]
         else:
             frame[column] = [value] * len(frame)
     return frame
-
-
-def _missing(cell: Any) -> bool:
-    if cell is None:
-        return True
-    if isinstance(cell, float) and cell != cell:  # NaN
-        return True
-    return type(cell).__name__ in ("NAType", "NaTType")
 
 
 def decide_partition(frame: pd.DataFrame, policy_set: PolicySet,

@@ -79,6 +79,17 @@ def test_evaluate_frame_takes_a_pandas_frame_and_fills_request_wide_defaults(pol
         RequestBatch.from_frame(with_sub)).decisions
 
 
+def test_a_default_context_key_fills_the_column_of_that_key_whatever_its_case(policy_set):
+    pdf = _requests(20)
+    upper = "context." + SUB[len("context."):].upper()
+    holes = pdf.assign(**{upper: [None] * 10 + pdf[SUB].tolist()[10:]}).drop(columns=[SUB])
+    decided = evaluate_frame(policy_set, holes,
+                             context={"Cognito-Identity.amazonaws.com:SUB": OWN})
+    filled = pdf.assign(**{SUB: [OWN] * 10 + pdf[SUB].tolist()[10:]})
+    assert decided["decision"].tolist() == policy_set.evaluate_many(
+        RequestBatch.from_frame(filled)).decisions
+
+
 def test_evaluate_frame_names_the_partition_of_a_bad_row(policy_set):
     pdf = _requests(8)
     pdf.loc[6, "resource"] = "not-an-arn"
@@ -172,6 +183,12 @@ def test_bad_rows_are_located_at_their_line(tmp_path):
                      + json.dumps({"action": "s3:GetObject", "resource": "nope"}) + "\n")
     result = _run(QUICKSTART, jsonl)
     assert result.exit_code == 2 and "bad.jsonl:3:1 (at /resource/1)" in result.output
+
+
+def test_eval_table_malformed_scheduler_address_exits_2():
+    result = _run(QUICKSTART, TABLE, "--dask", "notanaddress")
+    assert result.exit_code == 2, result.output
+    assert "cannot reach the Dask scheduler 'notanaddress'" in result.output
 
 
 def test_eval_table_unreadable_table_exits_2(tmp_path):

@@ -417,17 +417,17 @@ def _cells(values: list[Any]) -> list[Any]:
     return values if set(map(type, values)) <= {str} else [_cell(v) for v in values]
 
 
+def is_missing(value: Any) -> bool:
+    """Whether a frame cell is missing: ``None``, ``NaN``, pandas ``NA`` or ``NaT``."""
+    return (value is None or (isinstance(value, float) and math.isnan(value))
+            or type(value).__name__ in ("NAType", "NaTType"))
+
+
 def _cell(value: Any) -> Any:
     """A frame cell as a batch value: missing -> ``None``, arrays -> lists."""
-    if value is None:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
     if isinstance(value, np.ndarray):
         return value.tolist()
-    if type(value).__name__ in ("NAType", "NaTType"):
-        return None
-    return value
+    return None if is_missing(value) else value
 
 
 def _frame_columns(frame: Any) -> tuple[list[str], Callable[[str], list[Any]]]:
