@@ -143,6 +143,7 @@ def check_isolation(pool: PoolInput, templates: str | Sequence[str], *,
                                            leak.resource, leak.context, leak.decision,
                                            probes[leak.probe].source, "adversarial",
                                            leak.mode, leak.note))
+            by_path[leak.attacker.path] = by_path.get(leak.attacker.path, 0) + 1
             total += 1
     return IsolationResult(population, [p.source for p in probes],
                            {p.source: p.actions for p in probes}, found.checked, examples,

@@ -73,9 +73,6 @@ class Victims:
         self.owner_counts = np.asarray([len(o) for o in self.owners], dtype=np.int64)
         self.first_owner = np.asarray([o[0] for o in self.owners], dtype=np.intp)
 
-    def foreign(self, value: int, attacker: int) -> list[int]:
-        return [b for b in self.owners[value] if b != attacker]
-
 
 def victims_of(probe: Probe, contexts: Sequence[Mapping[str, Any]]) -> Victims:
     index: dict[tuple[str, tuple[str, ...]], int] = {}

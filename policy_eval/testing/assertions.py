@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..cognito.identity import Refusal, SimulatedIdentity
 from ..cognito.model import Login
@@ -20,9 +20,10 @@ from ..engine.explain import Decision
 from ..engine.request import Request
 from ..errors import InputError
 from ..policyset import PolicyInput, PolicySet
-from ..population.isolation import IsolationResult, check_isolation
 from ..population.owners import OwnerTemplate, granted_actions
-from ..population.search import VacuousCheck
+
+if TYPE_CHECKING:
+    from ..population.isolation import IsolationResult
 
 Subject = SimulatedIdentity | PolicySet
 LoginInput = Mapping[str, Any] | Login | SimulatedIdentity
@@ -174,6 +175,11 @@ def assert_population_isolated(pool: IdentityPool | str | Path,
     every action the roles grant on the templates' resources (or ``actions``), then an
     adversarial search (see :func:`policy_eval.population.check_isolation`). A vacuous
     check (no identity may act on its own resource) fails too."""
+    # imported here: the population search loads NumPy, and the pytest plugin imports
+    # this module in every test session of a project that installs policy-eval
+    from ..population.isolation import check_isolation
+    from ..population.search import VacuousCheck
+
     try:
         result = check_isolation(pool, templates, context=context, actions=actions, n=n,
                                  logins=logins, adversarial_examples=adversarial_examples)

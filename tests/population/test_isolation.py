@@ -70,6 +70,7 @@ def test_a_tag_from_a_claim_users_set_is_found_by_the_adversarial_search():
     assert claims_a["preferred_username"] == claims_b["preferred_username"]
     assert leak.attacker.identity_id != leak.victim.identity_id
     assert "preferred_username" in leak.note
+    assert result.by_path == {leak.attacker.path: 1}   # counted on the attacker's path
 
 
 def test_counterexamples_reproduce_with_the_identity_itself():
