@@ -42,6 +42,10 @@ class VacuousCheck(PolicyEvalError):
     """No identity may act on its own resource: the templates name nothing anyone owns."""
 
 
+#: Candidate (attacker, victim) rows decided per batch call: bounds the memory of a search
+#: the candidate filter cannot narrow (a pool granting ``private/*`` to everyone).
+_CHUNK_ROWS = 1 << 18
+
 @dataclass
 class Probe:
     """One resource template with the context templates that go with it."""
@@ -208,6 +212,7 @@ def search_population(population: Population, probes: list[Probe], *,
                 for mode in modes:
                     attackers: list[npt.NDArray[np.intp]] = []
                     values: list[npt.NDArray[np.intp]] = []
+                    pending = 0
                     for a in group.members:
                         own = victims.own[a]
                         if mode == "mixed" and own is None:
@@ -225,6 +230,14 @@ def search_population(population: Population, probes: list[Probe], *,
                         if len(found):
                             values.append(found)
                             attackers.append(np.full(len(found), a, dtype=np.intp))
+                            pending += len(found)
+                        if pending >= _CHUNK_ROWS:
+                            # decided in chunks: a pool the filter cannot narrow (every
+                            # pair a candidate) keeps its memory flat
+                            _decide(result, group, p, action, mode, np.concatenate(attackers),
+                                    np.concatenate(values), victims, columns, multi, reach,
+                                    per_class, examples_per_class)
+                            attackers, values, pending = [], [], 0
                     if values:
                         _decide(result, group, p, action, mode, np.concatenate(attackers),
                                 np.concatenate(values), victims, columns, multi, reach,

@@ -41,6 +41,20 @@ def test_private_wildcard_lets_every_user_read_every_identity():
     assert result.counterexample_count == 12 * 15 * 3
 
 
+def test_rows_decided_in_chunks_give_the_same_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pool the candidate filter cannot narrow is decided in bounded chunks."""
+    import policy_eval.population.search as search
+
+    def run() -> Any:
+        result = check_isolation(POOLS / "weak-private-wildcard.json", [PRIVATE], n=6,
+                                 adversarial=False)
+        return result.counterexample_count, result.by_path, result.checked
+
+    whole = run()
+    monkeypatch.setattr(search, "_CHUNK_ROWS", 7)
+    assert run() == whole and whole[0] > 7
+
+
 def test_a_guest_reaching_private_objects_is_a_counterexample():
     result = check_isolation(POOLS / "weak-guest-private-preview.json", [PRIVATE], n=3,
                              adversarial=False)
