@@ -151,6 +151,21 @@ def compile_atoms(atoms: Sequence[Atom]) -> Matcher:
     return _general(chunks)
 
 
+def star_pieces(atoms: Sequence[Atom]) -> list[str] | None:
+    """The literal pieces between the stars of a pattern with at least one ``*`` and no
+    ``?`` (``a*b*`` -> ``["a", "b", ""]``), else ``None``: the shape the engine tests with
+    ``startswith`` and ``find`` in order (what :func:`compile_atoms` does for it)."""
+    pieces: list[str] = [""]
+    for atom in atoms:
+        if atom is STAR:
+            pieces.append("")
+        elif isinstance(atom, str):
+            pieces[-1] += atom
+        else:
+            return None
+    return pieces if len(pieces) > 1 else None
+
+
 def prefix_of(atoms: Sequence[Atom]) -> str | None:
     """The literal prefix when a pattern is exactly ``<literal text>*``, else ``None``
     (callers then test ``subject.startswith(prefix)`` directly)."""

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from ..document.variables import Variable, has_variables, parse_template
-from ..document.wildcard import QMARK, STAR, Atom, Matcher, compile_atoms, prefix_of
+from ..document.wildcard import STAR, Atom, Matcher, compile_atoms, prefix_of, star_pieces
 from .batch import RequestBatch
 from .batch_conditions import VectorStringClause
 from .batch_templates import ValueTable, match_slots
@@ -54,7 +54,7 @@ class _StaticResources:
     def __init__(self, patterns: tuple[str, ...], variables_enabled: bool) -> None:
         self.exact: list[str] = []
         self.prefixes: list[str] = []
-        self.chunked: list[list[bytes]] = []
+        self.chunked: list[tuple[list[bytes], Matcher]] = []
         self.globs: list[Matcher] = []
         for pattern in patterns:
             if pattern == "*":
@@ -70,7 +70,7 @@ class _StaticResources:
             if prefix is not None and "\x00" not in prefix:
                 self.prefixes.append(prefix)
             elif chunks is not None:
-                self.chunked.append(chunks)
+                self.chunked.append((chunks, compile_atoms(atoms)))
             else:
                 self.globs.append(compile_atoms(atoms))
 
@@ -187,12 +187,11 @@ class BatchMatcher:
             data = column.bytes()
             if data is not None:
                 subset = data[codes]
-                for chunks in static.chunked:
+                for chunks, _ in static.chunked:
                     out |= glob_over_bytes(chunks, subset)
             else:
                 values = values or [column.values[c] for c in codes]
-                for chunks in static.chunked:
-                    glob = compile_atoms(_atoms_of_chunks(chunks))
+                for _, glob in static.chunked:
                     out |= np.fromiter(map(glob, values), np.bool_, len(values))
         if static.globs:
             # no vectorized form of a general glob: the scalar matcher per distinct resource
@@ -371,29 +370,12 @@ class BatchMatcher:
 
 
 def star_chunks(atoms: list[Atom]) -> list[bytes] | None:
-    """The literal chunks between the stars of a pattern without ``?`` (UTF-8, at least one
-    star), or ``None``."""
-    if any(a is QMARK for a in atoms) or not any(a is STAR for a in atoms):
+    """:func:`star_pieces` as UTF-8 (for :func:`glob_over_bytes`), ``None`` when a piece
+    holds a NUL (``S`` arrays drop trailing NULs)."""
+    pieces = star_pieces(atoms)
+    if pieces is None or any("\x00" in p for p in pieces):
         return None
-    chunks: list[bytes] = [b""]
-    for atom in atoms:
-        if atom is STAR:
-            chunks.append(b"")
-        else:
-            chunks[-1] += str(atom).encode()
-    if any(b"\x00" in c for c in chunks):
-        return None
-    return chunks
-
-
-def _atoms_of_chunks(chunks: list[bytes]) -> list[Atom]:
-    atoms: list[Atom] = []
-    for k, chunk in enumerate(chunks):
-        if k:
-            atoms.append(STAR)
-        if chunk:
-            atoms.append(chunk.decode())
-    return atoms
+    return [p.encode() for p in pieces]
 
 
 def glob_over_bytes(chunks: list[bytes], data: np.ndarray) -> Mask:

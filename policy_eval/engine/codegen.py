@@ -45,7 +45,7 @@ from itertools import count
 from typing import TYPE_CHECKING, Any
 
 from ..document.variables import Literal, Text, Variable
-from ..document.wildcard import STAR, Atom, atoms_from_text, compile_atoms
+from ..document.wildcard import Atom, atoms_from_text, compile_atoms, star_pieces
 from .compile import CompiledStatement, ResourceMatcher
 from .conditions import ClauseCheck
 from .explain import Decision, new_decision
@@ -238,15 +238,8 @@ class _PlanWriter:
         """An inline test for a pattern ``text*text*...*`` (no ``?``, ending in ``*``):
         a prefix, then each piece found in order (what the wildcard matcher does);
         ``None`` for other patterns."""
-        pieces: list[str] = [""]
-        for atom in atoms:
-            if atom is STAR:
-                pieces.append("")
-            elif isinstance(atom, str):
-                pieces[-1] += atom
-            else:
-                return None
-        if len(pieces) < 2 or pieces[-1]:
+        pieces = star_pieces(atoms)
+        if pieces is None or pieces[-1]:
             return None
         head, middle = pieces[0], [p for p in pieces[1:-1] if p]
         tests = [f"{subject}.startswith({head!r})"] if head else []
