@@ -146,13 +146,15 @@ def test_command(
 
 def _register_commands() -> None:
     """Add the commands that live beside their stage (``simulate``; ``check``, ``rule``,
-    ``rules``; ``matrix``, ``isolation``; ``eval-table``). Plain imports: a missing command
-    module is an import error, not a command that silently disappears."""
+    ``rules``; ``matrix``, ``isolation``; ``eval-table``), once. Plain imports: a missing
+    command module is an import error, not a command that silently disappears."""
     from .cognito.cli import register as register_cognito_commands
     from .lint.cli import register as register_lint_commands
     from .population_cli import register as register_population_commands
     from .table_cli import register as register_table_commands
 
+    if any(c.name == "simulate" for c in app.registered_commands):
+        return   # already added (the test suite calls this once per in-process run)
     register_cognito_commands(app)
     register_lint_commands(app)
     register_population_commands(app)

@@ -19,6 +19,7 @@ import contextlib
 import csv
 import json
 import logging
+import stat
 import sys
 from collections.abc import Mapping
 from itertools import islice
@@ -28,7 +29,7 @@ from typing import Any
 import typer
 
 from .cli import EXIT_OK, PARAM_HELP, guarded, template_params
-from .errors import Location, PolicyEvalError, RequestError
+from .errors import ErrorCode, Location, PolicyEvalError, RequestError
 
 _CSV, _JSONL, _PARQUET = (".csv",), (".jsonl", ".ndjson"), (".parquet", ".pq")
 
@@ -50,18 +51,32 @@ def _check_installed(dask: bool) -> None:
 
 
 def _kind(path: Path) -> str:
+    """The format of a request table (``csv``, ``jsonl``, ``parquet``); only regular files
+    are read (a FIFO would hang the reader, ``/dev/zero`` fill memory), as
+    ``document/source.read_bytes`` does for every other input, without its size cap:
+    tables are meant to be big."""
     if path.is_dir():
-        if not any(p.suffix in _PARQUET for p in path.iterdir()):
+        parts = [p for p in path.iterdir() if p.suffix in _PARQUET]
+        if not parts:
             raise _table_error(path, "a folder of requests must hold Parquet files (*.parquet)")
+        for part in parts:
+            _regular_file(part)
         return "parquet"
     if not path.exists():
         raise _table_error(path, "no such file or directory", "file-not-found")
+    _regular_file(path)
     suffix = path.suffix.lower()
     for kind, suffixes in (("csv", _CSV), ("jsonl", _JSONL), ("parquet", _PARQUET)):
         if suffix in suffixes:
             return kind
     raise _table_error(path, f"unknown request table format {suffix or '(no extension)'!r}: "
                        "expected .csv, .jsonl or .parquet (or a folder of Parquet files)")
+
+
+def _regular_file(path: Path) -> None:
+    if not stat.S_ISREG(path.stat().st_mode):   # follows symlinks
+        raise _table_error(path, "not a regular file (a device, FIFO or socket); policy-eval "
+                           "reads regular files only", ErrorCode.not_a_regular_file)
 
 
 def _decode_json_lists(frame: Any) -> Any:

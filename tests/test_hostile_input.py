@@ -97,6 +97,23 @@ def test_devices_and_fifos_are_refused_without_reading(specials: dict[str, Path]
         pe.IdentityPool.load(target)
 
 
+@pytest.mark.parametrize("kind", ["zero", "fifo"])
+def test_request_tables_that_are_not_regular_files_are_refused(specials: dict[str, Path],
+                                                               kind: str,
+                                                               tmp_path: Path) -> None:
+    """``eval-table`` reads tables with pandas, not ``read_bytes``: the same refusal."""
+    table = tmp_path / f"{kind}.csv"
+    table.symlink_to(specials[kind])
+    quickstart = REPO / "fixtures" / "scenarios" / "quickstart.json"
+    code, out = cli("eval-table", quickstart, table)
+    assert code == 2 and f"{kind}.csv" in out and "not a regular file" in out
+    folder = tmp_path / "partitions"
+    folder.mkdir()
+    (folder / "part-0.parquet").symlink_to(specials[kind])
+    code, out = cli("eval-table", quickstart, folder)
+    assert code == 2 and "part-0.parquet" in out and "not a regular file" in out
+
+
 def test_the_size_cap_does_not_trust_st_size(tmp_path: Path) -> None:
     from policy_eval.document.source import read_bytes
 

@@ -45,10 +45,8 @@ def obj(key: str) -> str:
 
 def run_cli(*args: str) -> tuple[int, str, str]:
     """Run ``policy-eval`` in-process; (exit code, stdout, stderr)."""
-    from policy_eval.cli import app
-    from policy_eval.cognito.cli import register
+    from policy_eval.cli import _register_commands, app
 
-    if not any(c.name == "simulate" for c in app.registered_commands):
-        register(app)
+    _register_commands()
     result = CliRunner().invoke(app, list(args))
     return result.exit_code, result.stdout, result.stderr

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from policy_eval.cli import app
+from policy_eval.cli import _register_commands, app
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "fixtures"
@@ -41,20 +41,9 @@ def fuzz_settings(examples: int) -> Any:
                                            HealthCheck.filter_too_much])
 
 
-def _register() -> None:
-    from policy_eval.cognito.cli import register as register_simulate
-    from policy_eval.lint.cli import register as register_lint
-
-    names = {c.name for c in app.registered_commands}
-    if "simulate" not in names:
-        register_simulate(app)
-    if "check" not in names:
-        register_lint(app)
-
-
 def run_cli(*args: str | Path) -> tuple[int, str]:
     """``policy-eval ARGS`` in-process, checked against the contract."""
-    _register()
+    _register_commands()
     start = time.monotonic()
     result = CliRunner().invoke(app, [str(a) for a in args])
     elapsed = time.monotonic() - start

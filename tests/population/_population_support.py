@@ -19,10 +19,8 @@ LEADING_KEYS = "dynamodb:LeadingKeys=${sub}"
 
 def run_cli(*args: str) -> tuple[int, str, str]:
     """Run ``policy-eval`` in-process; (exit code, stdout, stderr)."""
-    from policy_eval.cli import app
-    from policy_eval.population_cli import register
+    from policy_eval.cli import _register_commands, app
 
-    if not any(c.name == "isolation" for c in app.registered_commands):
-        register(app)
+    _register_commands()
     result = CliRunner().invoke(app, list(args))
     return result.exit_code, result.stdout, result.stderr
