@@ -3,8 +3,8 @@
 Rows are identities grouped by role path, columns the (resource template, action) pairs.
 The left panel colours each identity's decision on its own resource; the right panel
 marks identities that may act on another identity's resource. matplotlib is an optional
-extra (``pip install 'policy-eval[plot]'``), imported here only, with the Agg backend (no
-display needed).
+extra (``pip install '.[plot]'`` in the policy-eval checkout), imported here only, with
+the Agg backend (no display needed).
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ def write_heatmap(matrix: AccessMatrix, path: str | Path) -> Path:
     try:
         import matplotlib
     except ModuleNotFoundError:
-        raise InputError("--plot needs matplotlib: pip install 'policy-eval[plot]'",
+        raise InputError("--plot needs matplotlib: pip install '.[plot]' in the policy-eval "
+                         "checkout",
                          Location(str(path)), "missing-extra") from None
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt

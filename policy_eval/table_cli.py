@@ -47,7 +47,8 @@ def _check_installed(dask: bool) -> None:
     if missing:
         extra = "dask" if dask else "frame"
         raise PolicyEvalError(f"eval-table needs {', '.join(missing)}: pip install "
-                              f"'policy-eval[{extra}]'", code="missing-dependency")
+                              f"'.[{extra}]' in the policy-eval checkout",
+                              code="missing-dependency")
 
 
 def _kind(path: Path) -> str:

@@ -187,6 +187,18 @@ def test_readme_block(block: Block) -> None:
                 "or a <!-- readme-test: skip (why) --> marker")
 
 
+def test_the_quickstart_job_passes_once_installed() -> None:
+    """The first block is skipped for its ``pip install``; what follows the ``&&`` (the
+    main job on the bundled fixtures, the first command a newcomer runs) must pass."""
+    first = next(b for b in BLOCKS if b.language in SHELL)
+    install, _, job = first.code.strip().partition(" && ")
+    assert install.startswith("pip install") and job, first.code
+    done = subprocess.run(["bash", "-c", job], cwd=REPO, env=_environment(),
+                          capture_output=True, text=True, timeout=TIMEOUT)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert re.search(r"\b0 failed", done.stdout), done.stdout[-500:]
+
+
 def test_block_reader_handles_markers_and_continuations() -> None:
     text = ("intro\n<!-- readme-test: exit 1 -->\n```sh\npolicy-eval check a \\\n  b  # x\n"
             "```\n\n```\nbare\n```\n")

@@ -135,7 +135,7 @@ def load_pool_config(data: Any, *, source: SourceDocument, base_dir: Path,
         model = PoolFile.model_validate(data, strict=True)
     except ValidationError as exc:
         raise located_validation_error(exc, PoolFile, data, lambda p: locate(p), "pool file",
-                                       base) from None
+                                       ErrorCode.invalid_pool_file, base) from None
     config = PoolConfig(model, source, base_dir, base)
     _check_pool(config, data)
     return config

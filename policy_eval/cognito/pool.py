@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from ..document.source import SourceDocument, load_file
 from ..document.validation import located_validation_error
-from ..errors import InputError, Location
+from ..errors import ErrorCode, InputError, Location
 from .identity import LoginRefused, Refusal, SimulatedIdentity
 from .load import (
     PoolConfig,
@@ -55,7 +55,8 @@ def parse_login(data: Any, *, locate: Locate | None = None, base: str = "") -> L
     try:
         return Login.model_validate(data, strict=True)
     except ValidationError as exc:
-        raise located_validation_error(exc, Login, data, where, "login", base) from None
+        raise located_validation_error(exc, Login, data, where, "login",
+                                       ErrorCode.invalid_login, base) from None
 
 
 def load_login(path: str | Path) -> Login:

@@ -71,11 +71,10 @@ def _describe(value: Any) -> str:
 
 
 def located_validation_error(exc: ValidationError, model: type[BaseModel], data: Any,
-                             locate: Locate, what: str, base: str = "",
-                             code: str | None = None) -> InputError:
+                             locate: Locate, what: str, code: ErrorCode, base: str = "",
+                             ) -> InputError:
     """The first error of ``exc`` as an :class:`InputError` at its place in the file:
-    ``invalid <what>: <message>`` with code ``code`` (default ``invalid-<what>``)."""
-    code = code or ErrorCode("invalid-" + what.replace(" ", "-"))   # one of the table's
+    ``invalid <what>: <message>`` with ``code``."""
     err = exc.errors()[0]
     node: Any = data
     annotation: Any = model

@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ..document.model import ConcretePolicyKind
 from ..document.source import read_text
 from ..document.validation import located_validation_error
-from ..errors import InputError, Location
+from ..errors import ErrorCode, InputError, Location
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -161,7 +161,7 @@ def parse_config(text: str, path: str, table: dict[str, Any] | None = None) -> L
             return Location(path, _line_of(text, names), 1 if names else None, pointer)
 
         raise located_validation_error(exc, LintConfig, table, locate, table_name,
-                                       code="config-invalid") from None
+                                       ErrorCode.config_invalid) from None
 
 
 def load_config(path: str | Path) -> LintConfig:

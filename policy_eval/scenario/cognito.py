@@ -55,7 +55,8 @@ def load_section(scenario: Scenario) -> tuple[IdentityPool, CognitoSection]:
         section = CognitoSection.model_validate(data, strict=True)
     except ValidationError as exc:
         raise located_validation_error(exc, CognitoSection, data, source.location,
-                                       "cognito section", BASE) from None
+                                       "cognito section", ErrorCode.invalid_cognito_section,
+                                       BASE) from None
     options: dict[str, Any] = {"scope_down": section.scope_down,
                                "guest_identity_keys": section.guest_identity_keys,
                                "token_without_roles": section.token_without_roles}

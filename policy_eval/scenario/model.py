@@ -130,7 +130,7 @@ def parse_scenario(source: SourceDocument, params: dict[str, str] | None = None)
         model = ScenarioModel.model_validate(source.data)
     except ValidationError as exc:
         raise located_validation_error(exc, ScenarioModel, source.data, source.location,
-                                       "scenario") from None
+                                       "scenario", ErrorCode.invalid_scenario) from None
     return Scenario(model, source, Path(source.path) if source.path else None,
                     dict(params or {}))
 

@@ -37,8 +37,8 @@ def pool_source(path: Path, params: Mapping[str, str] | None = None,
         if not manifest_path(path).is_file():
             return None
         reader = reader_named("cdk-assembly")
-    elif reader_for(path) is not None:        # a raw-text format (by suffix)
-        reader = reader_for(path)
+    elif (by_suffix := reader_for(path)) is not None:        # a raw-text format
+        reader = by_suffix
     else:
         source = source or load_file(path)
         reader = reader_for(path, source.data)

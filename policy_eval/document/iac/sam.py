@@ -7,8 +7,8 @@ entry: an inline document (``{"Statement": [...]}``) is taken as written; a mana
 template, else reported as not analysed; a *SAM policy template*
 (``{"S3ReadPolicy": {"BucketName": ...}}``) is expanded from the definitions that the
 ``aws-sam-translator`` package ships (``policy_templates.json``) when that package is
-installed (``pip install 'policy-eval[sam]'``; it pulls in boto3, so it is not part of
-the core install), and otherwise reported as not analysed.
+installed (``pip install '.[sam]'`` in the policy-eval checkout; it pulls in boto3, so it
+is not part of the core install), and otherwise reported as not analysed.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def expand_policy_template(name: str, arguments: Any) -> tuple[dict[str, Any] | 
     templates = policy_templates()
     if templates is None:
         return None, (f"SAM policy template {name} not analysed: install aws-sam-translator "
-                      "(pip install 'policy-eval[sam]') to expand it")
+                      "(pip install '.[sam]' in the policy-eval checkout) to expand it")
     definition = templates.get(name)
     if definition is None:
         return None, f"{name} is not a SAM policy template (aws-sam-translator knows it not)"
