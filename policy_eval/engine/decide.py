@@ -111,9 +111,11 @@ class DecisionEngine:
         self.all_policies = (self.identity + self.boundary + self.session + self.resource
                              + tuple(p for level in self.scp_levels for p in level)
                              + tuple(p for level in self.rcp_levels for p in level))
-        referenced = _referenced_keys(self.all_policies)
+        #: Folded context keys the policies read (condition keys, variables): only these can
+        #: change a decision.
+        self.referenced_keys = frozenset(_referenced_keys(self.all_policies))
         self._derive = derive_principal_context and bool(
-            referenced & {"aws:principalarn", "aws:principalaccount", "aws:principaltype",
+            self.referenced_keys & {"aws:principalarn", "aws:principalaccount", "aws:principaltype",
                           "aws:username"})
         self._plans: dict[str, ActionPlan] = {}
         self._callers: dict[str | None, Caller] = {}

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -21,7 +20,7 @@ import numpy.typing as npt
 from ..engine.compile import CompiledStatement
 from ..policyset import PolicySet
 from .generate import Population
-from .owners import VARIABLE, fold
+from .owners import fold
 
 if TYPE_CHECKING:
     from ..engine.batch import DecisionBatch
@@ -37,23 +36,11 @@ class PolicyGroup:
     principal: str
     members: list[int] = field(default_factory=list)
 
-    @cached_property
+    @property
     def referenced_keys(self) -> frozenset[str]:
         """Context keys (folded) the policies read: condition keys and variables. Only
         these can change a decision, so rows carry only these columns."""
-        keys: set[str] = set()
-        for pol in self.policy_set.policies:
-            for st in pol.statements:
-                s = st.statement
-                texts = [*(s.resources or ()), *(s.not_resources or ())]
-                for clause in s.conditions:
-                    keys.add(clause.folded_key)
-                    texts.extend(clause.values)
-                for text in texts:
-                    if "${" in text:
-                        keys.update(m.group(1).split(",", 1)[0].strip().lower()
-                                    for m in VARIABLE.finditer(text))
-        return frozenset(keys)
+        return self.policy_set.engine.referenced_keys
 
     def allow_statements(self, action: str) -> list[CompiledStatement]:
         """Identity-policy Allow statements whose action part covers ``action``. With no

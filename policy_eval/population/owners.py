@@ -13,7 +13,6 @@ and ``isolation``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -22,7 +21,6 @@ from ..cognito.identity import SimulatedIdentity
 from ..document.variables import Variable, VariableSyntaxError, parse_template
 from ..errors import InputError, Location
 
-VARIABLE = re.compile(r"\$\{([^}]*)\}")
 #: Short names accepted in templates.
 ALIASES = {"sub": "cognito-identity.amazonaws.com:sub",
            "identity_id": "cognito-identity.amazonaws.com:sub"}
