@@ -226,3 +226,12 @@ def test_use_defaults_conflicting_with_tags(tmp_path: Path) -> None:
 def test_options_are_checked() -> None:
     with pytest.raises(InputError, match="accepted: default, 2023"):
         IdentityPool.load(PHOTO_APP, scope_down="2022")
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf")])
+def test_a_pool_given_as_data_with_non_finite_numbers_is_an_input_error(bad: float) -> None:
+    data = json.loads(PHOTO_APP.read_text())
+    data["IdentityPool"]["Extra"] = bad
+    with pytest.raises(InputError, match="not plain JSON data"):
+        IdentityPool.from_dict(data)
+

@@ -85,3 +85,21 @@ def test_a_bad_logins_file_is_located(tmp_path: Path):
     code, _, err = run_cli("isolation", str(NOTES_APP), "-r", PRIVATE, "--logins", str(logins))
     assert code == 2
     assert f"{logins}:2:" in err
+
+
+def test_progress_bar_appears_only_after_the_delay(monkeypatch: pytest.MonkeyPatch) -> None:
+    import policy_eval.population_cli as population_cli
+
+    def run(delay: float) -> str:
+        monkeypatch.setattr(population_cli, "PROGRESS_DELAY", delay)
+        lines: list[str] = []
+        monkeypatch.setattr("rich.progress.Progress.start", lambda bar: lines.append("start"))
+        monkeypatch.setattr("rich.progress.Progress.stop", lambda bar: lines.append("stop"))
+        code, _, _ = run_cli("matrix", str(NOTES_APP), "--resource", PRIVATE,
+                             "--identities", "2", "--format", "json")
+        assert code == 0
+        return ",".join(lines)
+
+    assert run(3600.0) == ""            # a short run shows nothing
+    assert run(-1.0) == "start,stop"    # past the delay: shown, then removed
+
