@@ -32,8 +32,7 @@ import numpy as np
 
 from .batch_templates import ValueTable, match_slots
 from .columns import Codes, LazyTable, Mask, bytes_array, distinct_codes
-from .conditions import ClauseCheck, _is_null, compile_any_match
-from .templates import Template, static_text
+from .conditions import ClauseCheck, _is_null, _Values, compile_values_match
 
 if TYPE_CHECKING:
     from .batch_match import BatchMatcher
@@ -45,17 +44,16 @@ class VectorStringClause:
                  "length", "lengths", "negated", "qualified", "single", "slot", "start",
                  "starts", "static", "static_table", "templates")
 
-    def __init__(self, clause: ClauseCheck, static: list[str], templates: list[Template],
-                 variables_enabled: bool) -> None:
+    def __init__(self, clause: ClauseCheck, values: _Values) -> None:
         op = clause.op
         self.key = clause.key
         self.negated = op.base.negated
         self.if_exists = op.if_exists
         self.qualified = op.set_qualifier is not None
         self.for_all = op.set_qualifier == "ForAllValues"
-        self.static = (compile_any_match(op.base, tuple(static), variables_enabled)
-                       if static else None)
-        self.templates = templates
+        self.static = (compile_values_match(op.base, values.static_only())
+                       if values.static else None)
+        self.templates = values.templates
         self.static_table: LazyTable | None = None
         # per key code: a slot into the cell arrays (the constant answer, or the elements
         # to test as pool codes), filled in as codes are asked about
@@ -67,22 +65,14 @@ class VectorStringClause:
         self.single = True
 
     @classmethod
-    def build(cls, clause: ClauseCheck, variables_enabled: bool) -> VectorStringClause | None:
+    def build(cls, clause: ClauseCheck) -> VectorStringClause | None:
         """The vectorized form of ``clause``, or ``None`` when it has none."""
         base = clause.op.base
-        if base.family != "String" or base.ignore_case or clause.any_match is None:
+        values = clause.values
+        if (base.family != "String" or base.ignore_case or values is None
+                or any(len(t.variables) != 1 for t in values.templates)):
             return None
-        static: list[str] = []
-        templates: list[Template] = []
-        for value in clause.clause.values:
-            if static_text(value, variables_enabled=variables_enabled) is not None:
-                static.append(value)   # compile_any_match reads it as _Values does
-                continue
-            template = Template(value, wildcards=base.wildcards)
-            if len(template.variables) != 1:
-                return None
-            templates.append(template)
-        return cls(clause, static, templates, variables_enabled)
+        return cls(clause, values)   # the clause's own parsed values and templates
 
     def _cells(self, pool: list[Any], codes: Codes, intern: Callable[[Any], int],
                intern_all: Callable[[list[Any]], list[int]]) -> Codes:

@@ -126,8 +126,7 @@ class BatchMatcher:
             if not mask.any():
                 break
             live = np.flatnonzero(mask)
-            mask[live] = self.clause_holds(clause, rows[live],
-                                           st.policy.policy.variables_enabled)
+            mask[live] = self.clause_holds(clause, rows[live])
         return mask
 
     def any_applies(self, statements: tuple[CompiledStatement, ...], rows: Codes) -> Mask:
@@ -292,7 +291,7 @@ class BatchMatcher:
 
     # ------------------------------------------------------------ conditions
 
-    def clause_holds(self, clause: ClauseCheck, rows: Codes, variables_enabled: bool) -> Mask:
+    def clause_holds(self, clause: ClauseCheck, rows: Codes) -> Mask:
         """Rows whose context satisfies ``clause``: vectorized for string operators with
         variables (``batch_conditions.py``), else the scalar check once per distinct
         combination of the values it reads."""
@@ -301,7 +300,7 @@ class BatchMatcher:
         if found is None:
             keys = clause_keys(clause)
             store: LazyTable | dict[tuple[int, ...], bool] | VectorStringClause
-            vector = (VectorStringClause.build(clause, variables_enabled) if len(keys) > 1
+            vector = (VectorStringClause.build(clause) if len(keys) > 1
                       else None)
             if vector is not None:
                 store = vector

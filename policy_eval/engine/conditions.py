@@ -105,6 +105,14 @@ class _Values:
                 self.static.append(value)
         self.variables_enabled = variables_enabled
 
+    def static_only(self) -> _Values:
+        """The same values without the templated ones (the batch path resolves those per
+        distinct value itself)."""
+        copy = object.__new__(_Values)
+        copy.static, copy.templates = self.static, []
+        copy.variables_enabled = self.variables_enabled
+        return copy
+
     def resolved_texts(self, ctx: Context) -> list[str]:
         out = []
         for template in self.templates:
