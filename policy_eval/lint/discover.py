@@ -566,7 +566,9 @@ class _Builder:
         self.targets.insert(0, Target("role-bundle", self.source, "", data,
                                       related={"roles": roles}))
 
-    def pool(self, data: dict[str, Any], pointer: str = "") -> None:
+    def pool(self, data: dict[str, Any], pointer: str = "") -> dict[str, Target]:
+        """The pool's target and its roles' targets; returns the pool file's managed
+        policies by ARN (for :meth:`principal_lists`)."""
         roles_cfg: dict[str, Any] = data["Roles"] if isinstance(data.get("Roles"), dict) \
             else {}
         by_arn = {arn: slot for slot, arn in roles_cfg.items() if isinstance(arn, str)}
@@ -584,6 +586,7 @@ class _Builder:
         self.targets.insert(0, Target("pool", self.source, pointer, data,
                                       errors=self.pool_errors(data, pointer),  # type: ignore[arg-type]
                                       related={"pool": data, "roles": roles}))
+        return managed
 
     def pool_errors(self, data: dict[str, Any], pointer: str) -> list[PolicyEvalError]:
         """What the simulator's pool loader refuses in this pool (one loader, one verdict:
