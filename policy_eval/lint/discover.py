@@ -296,6 +296,47 @@ def is_skippable_error(error: PolicyEvalError, path: Path) -> bool:
     return error.code in _NOT_OURS_ERRORS and not file_looks_like_ours(path)
 
 
+def json_cut_off(text: str) -> bool:
+    """Does this JSON (or JSONC) text end inside a string or an open object/array, as a
+    file emptied half-way or cut off does? Comments are skipped, so a ``tsconfig.json``
+    with comments and trailing commas is not cut off."""
+    depth = 0
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == '"':
+            i += 1
+            while i < n and text[i] != '"':
+                i += 2 if text[i] == "\\" else 1
+            if i >= n:
+                return True             # the input ends inside a string
+        elif text.startswith("//", i):
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+        elif text.startswith("/*", i):
+            end = text.find("*/", i + 2)
+            i = n if end < 0 else end + 1
+        elif ch in "{[":
+            depth += 1
+        elif ch in "}]":
+            depth -= 1
+        i += 1
+    return depth > 0
+
+
+def _empty_file_error(display: str) -> InputError:
+    return InputError("empty file: no policy document in it", Location(display, 1, 1, ""),
+                      ErrorCode.json_syntax)
+
+
+def _read_text(path: Path) -> str | None:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(_SNIFF_BYTES).decode("utf-8", errors="replace")
+    except OSError:
+        return None
+
+
 # ------------------------------------------------------------------ target building
 
 def _partial_policy(data: Any, kind: str, source: SourceDocument, pointer: str) -> Policy | None:
@@ -525,7 +566,9 @@ class _Builder:
         self.targets.insert(0, Target("role-bundle", self.source, "", data,
                                       related={"roles": roles}))
 
-    def pool(self, data: dict[str, Any], pointer: str = "") -> None:
+    def pool(self, data: dict[str, Any], pointer: str = "") -> dict[str, Target]:
+        """The pool's target and its roles' targets; returns the pool file's managed
+        policies by ARN (for :meth:`principal_lists`)."""
         roles_cfg: dict[str, Any] = data["Roles"] if isinstance(data.get("Roles"), dict) \
             else {}
         by_arn = {arn: slot for slot, arn in roles_cfg.items() if isinstance(arn, str)}
@@ -543,6 +586,7 @@ class _Builder:
         self.targets.insert(0, Target("pool", self.source, pointer, data,
                                       errors=self.pool_errors(data, pointer),  # type: ignore[arg-type]
                                       related={"pool": data, "roles": roles}))
+        return managed
 
     def pool_errors(self, data: dict[str, Any], pointer: str) -> list[PolicyEvalError]:
         """What the simulator's pool loader refuses in this pool (one loader, one verdict:
@@ -660,6 +704,16 @@ def reported_as(exc: PolicyEvalError, display: str) -> PolicyEvalError:
                      exc.code)
 
 
+def _explicit_and_cut_off(item: FileInput, error: PolicyEvalError) -> bool:
+    """A file named on the command line that is empty or whose JSON ends before its
+    document does: reported, not skipped as some other kind of file (a JSONC file with
+    comments or trailing commas still is)."""
+    if not item.explicit or error.code != ErrorCode.json_syntax:
+        return False
+    text = _read_text(item.path)
+    return text is not None and (not text.strip() or json_cut_off(text))
+
+
 def load_targets(item: FileInput, kind: str | None = None,
                  params: dict[str, str] | None = None) -> list[Target]:
     """Read one file and build its targets; an unreadable file becomes one target whose
@@ -671,8 +725,11 @@ def load_targets(item: FileInput, kind: str | None = None,
     try:
         source = load_file(item.path)
     except PolicyEvalError as exc:
-        if is_skippable_error(exc, item.path):
+        if is_skippable_error(exc, item.path) and not _explicit_and_cut_off(item, exc):
             return []         # some other JSON/YAML-like file: skipped (see --verbose)
+        if item.explicit and exc.code == ErrorCode.json_syntax and \
+                not (_read_text(item.path) or "").strip():
+            exc = _empty_file_error(item.display)
         return [unreadable_target(reported_as(exc, item.display), item.display)]
     source.path = item.display
     if source._locator is not None:
@@ -680,5 +737,8 @@ def load_targets(item: FileInput, kind: str | None = None,
     targets = build_targets(source, kind=kind, base=item.path.parent, params=params,
                             explicit=item.explicit)
     if not targets and item.explicit and not isinstance(source.data, (dict, list)):
+        if source.data is None and not source.text.strip():
+            # an emptied file named on the command line (a pre-commit hook) must not pass
+            return [unreadable_target(_empty_file_error(item.display), item.display)]
         return []
     return targets

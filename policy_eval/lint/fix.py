@@ -16,6 +16,7 @@ diff of what ``--fix`` would write.
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import json
 import re
@@ -24,8 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..document.source import load_text, read_text
-from ..errors import PolicyEvalError
+from ..document.source import decode_bytes, load_text, read_bytes
+from ..errors import ErrorCode, InputError, Location, PolicyEvalError
 from .rule import Finding
 
 if TYPE_CHECKING:
@@ -222,6 +223,8 @@ class FileFix:
     before: str
     after: str
     fixed: list[str]
+    #: the file starts with a UTF-8 byte order mark, written back with the fixes
+    bom: bool = False
 
     def diff(self) -> str:
         absolute = self.display.startswith("/")
@@ -260,15 +263,23 @@ def plan_fixes(linter: Linter, findings: Sequence[Finding],
     for display in wanted:
         path = files[display]
         try:
-            before = read_text(path)
+            raw = read_bytes(path)
+            before = decode_bytes(raw, str(path))
         except PolicyEvalError:
             continue
         after, fixed = fix_text(linter, before, display)
         if after != before:
-            out.append(FileFix(path, display, before, after, fixed))
+            out.append(FileFix(path, display, before, after, fixed,
+                               raw.startswith(codecs.BOM_UTF8)))
     return out
 
 
 def write_fixes(fixes: Sequence[FileFix]) -> None:
+    """Write the fixed files (a file's byte order mark kept); a file that cannot be
+    written (read-only, gone) is an ``InputError`` located at it."""
     for fix in fixes:
-        fix.path.write_text(fix.after, encoding="utf-8")
+        try:
+            fix.path.write_text(fix.after, encoding="utf-8-sig" if fix.bom else "utf-8")
+        except OSError as exc:
+            raise InputError(f"cannot write the fixed file: {exc.strerror or exc}",
+                             Location(str(fix.path)), ErrorCode.unreadable) from exc

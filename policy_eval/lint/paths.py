@@ -32,13 +32,25 @@ def _glob_hits(rel: str, pattern: str) -> bool:
     parts = rel.split("/")
     if "/" not in pattern:
         return any(fnmatch.fnmatchcase(part, pattern) for part in parts)
-    pattern = pattern.lstrip("/")
-    if fnmatch.fnmatchcase(rel, pattern):
-        return True
-    # a folder matched by the pattern excludes what is below it ("legacy", "a/b/**")
-    return any(fnmatch.fnmatchcase("/".join(parts[:i]), pattern)
-               or fnmatch.fnmatchcase("/".join(parts[:i]) + "/", pattern)
-               for i in range(1, len(parts)))
+    for variant in _zero_folder_variants(pattern.lstrip("/")):
+        if fnmatch.fnmatchcase(rel, variant):
+            return True
+        # a folder matched by the pattern excludes what is below it ("legacy", "a/b/**")
+        if any(fnmatch.fnmatchcase("/".join(parts[:i]), variant)
+               or fnmatch.fnmatchcase("/".join(parts[:i]) + "/", variant)
+               for i in range(1, len(parts))):
+            return True
+    return False
+
+
+def _zero_folder_variants(pattern: str) -> list[str]:
+    """``pattern`` and its spellings with some ``**/`` matching zero folders, as in ruff
+    and gitignore (``**/x.json`` matches ``x.json`` at the base, ``a/**/b`` ``a/b``)."""
+    pieces = pattern.split("**/")
+    variants = {pieces[0]}
+    for piece in pieces[1:]:
+        variants = {v + "**/" + piece for v in variants} | {v + piece for v in variants}
+    return sorted(variants, key=lambda v: (v != pattern, v))
 
 
 def relative_inside(path: Path | str, base: Path) -> str | None:

@@ -42,7 +42,7 @@ from .fingerprint import assign, subject
 from .paths import build_excludes, root_relative, source_root
 from .registry import load_rules, matches
 from .rule import Finding, Rule, Severity, Target
-from .supersede import fold_superseded
+from .supersede import covered_codes, fold_superseded
 from .suppress import (
     SidSuppression,
     apply_suppressions,
@@ -204,7 +204,9 @@ class Linter:
         found = [dataclasses.replace(f, subject=subject(
             sources[f.location.path].data if f.location.path in sources else None,
             f.location.pointer)) for f in found]
-        return apply_suppressions(found, sources, sid_rules, self.running_codes)
+        # fold first: a suppression of the finding the user sees silences what it covers
+        return apply_suppressions(self._folded(found), sources, sid_rules,
+                                  self.running_codes)
 
     def check_targets(self, targets: Iterable[Target]) -> list[Finding]:
         """Findings of many targets, configured, suppressed, de-duplicated and sorted."""
@@ -214,26 +216,31 @@ class Linter:
     def running_codes(self) -> set[str]:
         return {r.code for r in self.rules}
 
-    def finish(self, findings: list[Finding]) -> list[Finding]:
-        """Severity overrides, per-path ignores, duplicates and superseded findings
-        dropped, sorted by place, fingerprints assigned."""
+    def _folded(self, findings: list[Finding]) -> list[Finding]:
+        """Severity overrides applied, duplicates and superseded findings dropped (the
+        same result when run again on its own output)."""
         overrides = {k.upper(): Severity(v) for k, v in self.config.rule_severity.items()}
-        root = self.config.root
         seen: set[tuple[Any, ...]] = set()
         out: list[Finding] = []
         for f in findings:
             if f.code in overrides and f.code != INTERNAL_ERROR_CODE:
                 f = dataclasses.replace(f, severity=overrides[f.code])
-            path = f.location.path
-            if path and self.config.per_path_ignores and self._path_ignored(f, path, root):
-                continue
-            key = (f.code, path, f.location.line, f.location.column, f.location.pointer,
-                   f.message)
+            key = (f.code, f.location.path, f.location.line, f.location.column,
+                   f.location.pointer, f.message)
             if key in seen:
                 continue
             seen.add(key)
             out.append(f)
-        out = self._drop_superseded(out)
+        return self._drop_superseded(out)
+
+    def finish(self, findings: list[Finding]) -> list[Finding]:
+        """Severity overrides, duplicates and superseded findings dropped, then per-path
+        ignores (of a finding or of any finding folded into it), sorted by place,
+        fingerprints assigned."""
+        root = self.config.root
+        out = [f for f in self._folded(findings)
+               if not (f.location.path and self.config.per_path_ignores
+                       and self._path_ignored(f, f.location.path, root))]
         out.sort(key=lambda f: (f.location.path or "", f.location.line or 0,
                                 f.location.column or 0, f.code, f.message))
         prints = assign((f.code, root_relative(f.location.path, self.root),
@@ -244,7 +251,8 @@ class Linter:
     def _path_ignored(self, finding: Finding, path: str, root: Path | None) -> bool:
         rel = _relative_to(path, root)
         sids = sids_of(finding.subject)
-        return any(matches(finding.code, e.codes)
+        codes = covered_codes(finding)
+        return any(any(matches(code, e.codes) for code in codes)
                    and (is_excluded(rel, e.paths) or is_excluded(path, e.paths))
                    and (not e.sids or any(s in e.sids for s in sids))
                    for e in self.config.per_path_ignores)

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import Location
 from .registry import load_rules, matches
 from .rule import Finding, Severity
+from .supersede import covered_codes
 
 if TYPE_CHECKING:
     from ..document.locate import Locator
@@ -59,7 +60,7 @@ class CommentSuppression:
 
     def covers(self, finding: Finding) -> bool:
         loc = finding.location
-        if loc.path != self.path or not matches(finding.code, self.codes):
+        if loc.path != self.path or not covers_code(finding, self.codes):
             return False
         if loc.line == self.line or (self.own_line and loc.line == self.line + 1):
             return True
@@ -70,6 +71,13 @@ class CommentSuppression:
     @property
     def location(self) -> Location:
         return Location(self.path, self.line, self.column, "", self.line, self.end_column)
+
+
+def covers_code(finding: Finding, selectors: list[str] | tuple[str, ...]) -> bool:
+    """Does a selector match the finding's code or a code folded into it
+    (:func:`~policy_eval.lint.supersede.covered_codes`)? Suppressing the finding shown
+    silences what it covers."""
+    return any(matches(code, selectors) for code in covered_codes(finding))
 
 
 def _known(code: str) -> bool:
@@ -178,7 +186,7 @@ def apply_suppressions(findings: list[Finding], sources: dict[str, SourceDocumen
             hit.used.add(finding.code)
             continue
         sids = sids_of(finding.subject)
-        rule = next((r for r in sid_rules if matches(finding.code, r.codes)
+        rule = next((r for r in sid_rules if covers_code(finding, r.codes)
                      and any(s in r.sids for s in sids)), None) if sids else None
         if rule is not None:
             rule.used = True

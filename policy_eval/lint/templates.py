@@ -43,7 +43,7 @@ def extraction_targets(extraction: TemplateExtraction, base: Path | None) -> lis
     data: dict[str, Any] = view.data
     builder = _Builder(view, base)
     if extraction.has_pool:
-        builder.pool(extraction.pool_data())
+        managed = builder.pool(extraction.pool_data())
         pool_target = builder.targets[0]
         # a pool error about an unknown value is SYN022's to report, not the pool's
         pool_target.errors = [e for e in pool_target.errors
@@ -55,7 +55,8 @@ def extraction_targets(extraction: TemplateExtraction, base: Path | None) -> lis
         if roles:
             builder.targets.insert(0, Target("role-bundle", view, "", data,
                                              related={"roles": roles}))
-    builder.principal_lists(data)
+    # a template user's or group's attached managed policy knows whose it is (COG022)
+    builder.principal_lists(data, managed)
     for key, kind in (("ResourcePolicies", "resource"), ("IdentityPolicies", "identity")):
         for i, item in enumerate(data.get(key, [])):
             builder.document(kind, item["PolicyDocument"],

@@ -67,6 +67,29 @@ def test_usage_errors_exit_2(tmp_path: Path, run_cli) -> None:
     assert run_cli("check", str(empty)).exit_code == 2
 
 
+def test_emptied_or_cut_off_file_named_explicitly_is_a_located_error(tmp_path: Path,
+                                                                     run_cli) -> None:
+    """A pre-commit hook names files explicitly: an emptied or truncated policy must fail the
+    check (SYN001 at its position), while a JSONC file with comments is still skipped."""
+    (tmp_path / "empty.json").write_bytes(b"")
+    (tmp_path / "blank.yaml").write_text("  \n\n", "utf-8")
+    (tmp_path / "trunc.json").write_text('{\n  "Vers', "utf-8")
+    (tmp_path / "open.json").write_text('{"Version": "2012-10-17", "Statement": [\n',
+                                        "utf-8")
+    (tmp_path / "tsconfig.json").write_text('{\n  // "comments (JSONC)\n  "strict": true,\n}\n',
+                                            "utf-8")
+    for name, where in (("empty.json", ":1:1:"), ("blank.yaml", ":1:1:"),
+                        ("trunc.json", ":2:3:"), ("open.json", ":")):
+        result = run_cli("check", str(tmp_path / name), "--no-color")
+        assert result.exit_code == 1, (name, result.output)
+        head = next(line for line in result.output.splitlines() if "SYN001" in line)
+        assert head.startswith(f"{(tmp_path / name).as_posix()}{where}") \
+            or f"{name}{where}" in head, head
+        assert "skipped" not in result.output
+    result = run_cli("check", str(tmp_path / "tsconfig.json"), "--no-color")
+    assert result.exit_code == 0 and "1 file skipped" in result.output, result.output
+
+
 def test_parse_errors_are_findings_and_run_continues(tmp_path: Path, run_cli) -> None:
     (tmp_path / "broken.json").write_text('{"Version": "2012-10-17", "Statement": [', "utf-8")
     (tmp_path / "binary.json").write_bytes(b'{"Statement": [\x00\x01\x02binary')

@@ -4,8 +4,13 @@ element's span (the rest of the file untouched), written only with ``--fix``."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
+import pytest
+
+from policy_eval.errors import ErrorCode, InputError
+from policy_eval.lint.fix import FileFix, write_fixes
 from policy_eval.lint.runner import Linter
 
 JSON = """{
@@ -71,3 +76,61 @@ def test_library_findings_carry_replacements() -> None:
         {"Effect": "Allow", "Action": "s3:GetObjects", "Resource": "*"}]}
     found = [f for f in Linter(select=["ACT002"]).lint_text(json.dumps(doc), "p.json")]
     assert found[0].replacement == "s3:GetObject"
+
+
+def test_fix_keeps_a_utf8_byte_order_mark(tmp_path: Path, run_cli) -> None:
+    f = tmp_path / "p.json"
+    f.write_bytes(b"\xef\xbb\xbf" + JSON.encode("utf-8"))
+    result = run_cli("check", str(f), "--fix")
+    raw = f.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and not raw.startswith(b"\xef\xbb\xbf" * 2)
+    assert '"Effect": "Allow"' in raw.decode("utf-8-sig"), result.output
+    plain = tmp_path / "plain.json"
+    plain.write_text(JSON, "utf-8")
+    run_cli("check", str(plain), "--fix")
+    assert not plain.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_fix_of_a_read_only_file_is_a_located_error_not_a_traceback(tmp_path: Path,
+                                                                    run_cli) -> None:
+    f = tmp_path / "p.json"
+    f.write_text(JSON, "utf-8")
+    f.chmod(0o444)
+    try:
+        if os.access(f, os.W_OK):
+            pytest.skip("running as a user who can write a read-only file (root)")
+        result = run_cli("check", str(f), "--fix")
+    finally:
+        f.chmod(0o644)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert str(f) in result.output and "cannot write the fixed file" in result.output
+    assert f.read_text("utf-8") == JSON
+
+
+def test_write_fixes_refusal_is_a_located_input_error(tmp_path: Path) -> None:
+    """Also as root (who may write read-only files): a path that is a folder."""
+    folder = tmp_path / "p.json"
+    folder.mkdir()
+    with pytest.raises(InputError) as err:
+        write_fixes([FileFix(folder, "p.json", JSON, JSON + " ", ["SYN009"])])
+    assert err.value.location.path == str(folder)
+    assert err.value.code == ErrorCode.unreadable
+
+
+def test_fix_that_cannot_write_exits_2_with_the_file_named(tmp_path: Path, run_cli,
+                                                           monkeypatch) -> None:
+    """The CLI side of a refused write, whoever runs the tests (root writes read-only
+    files): exit 2 and the file named, no traceback."""
+    f = tmp_path / "p.json"
+    f.write_text(JSON, "utf-8")
+
+    def refuse(self: Path, *args: object, **kwargs: object) -> int:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "write_text", refuse)
+    result = run_cli("check", str(f), "--fix")
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert f"{f}: " in result.output or str(f) in result.output
+    assert "cannot write the fixed file: Permission denied" in result.output

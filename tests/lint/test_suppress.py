@@ -88,3 +88,47 @@ def test_sids_need_a_reason_too(tmp_path: Path, run_cli) -> None:
     f = write_json(tmp_path / "p.json", policy(allow("s3:*", "*", Sid="LegacyWide")))
     result = run_cli("check", str(f))
     assert result.exit_code == 2 and "reason" in result.output
+
+
+ADMIN_YAML = """\
+Version: "2012-10-17"
+Statement:
+  # policy-eval: ignore[SEC002] reviewed: break-glass administrator role
+  - Sid: BreakGlass
+    Effect: Allow
+    Action: "*"
+    Resource: "*"
+"""
+
+
+def test_suppressing_the_finding_shown_silences_the_findings_folded_into_it(
+        tmp_path: Path) -> None:
+    """SEC002 on Action "*"/Resource "*" also covers ACT005, SEC001...: suppressing it must
+    not bring them back, and the suppression is used (no SUP001)."""
+    plain = tmp_path / "plain.yaml"
+    plain.write_text(ADMIN_YAML.replace(
+        "  # policy-eval: ignore[SEC002] reviewed: break-glass administrator role\n", ""),
+        "utf-8")
+    shown = Linter().lint_paths([plain]).findings
+    survivor = next(f for f in shown if f.code == "SEC002")
+    assert {"ACT005", "SEC001"} <= {a["code"] for a in survivor.evidence["also"]}
+    unrelated = {f.code for f in shown} - {"SEC002"}     # PassRole rules, not folded
+    f = tmp_path / "admin.yaml"
+    f.write_text(ADMIN_YAML, "utf-8")
+    found = Linter().lint_paths([f]).findings
+    assert {x.code for x in found} == unrelated, [(x.code, x.message) for x in found]
+    only = Linter(ignore=sorted(unrelated)).lint_paths([f]).findings
+    assert only == []
+
+
+def test_per_path_ignore_of_the_finding_shown_silences_the_findings_folded_into_it(
+        tmp_path: Path) -> None:
+    (tmp_path / "admin.json").write_text(
+        '{"Version": "2012-10-17", "Statement": [{"Sid": "BreakGlass", "Effect": "Allow", '
+        '"Action": "*", "Resource": "*"}]}', "utf-8")
+    (tmp_path / ".policy-eval.toml").write_text(
+        'per-path-ignores = [{ paths = ["admin.json"], codes = ["SEC002", "SEC003", "SEC004"], '
+        'reason = "break-glass role, reviewed" }]\n', "utf-8")
+    config = load_config(tmp_path / ".policy-eval.toml")
+    found = Linter(config=config).lint_paths([tmp_path / "admin.json"]).findings
+    assert [(x.code, x.message) for x in found] == []

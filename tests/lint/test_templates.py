@@ -178,3 +178,15 @@ def test_sarif_of_templates_validates(run_cli) -> None:  # type: ignore[no-untyp
     regions = [r["locations"][0]["physicalLocation"]["region"]["startLine"]
                for r in log["runs"][0]["results"]]
     assert 136 in regions and all(line > 1 for line in regions)
+
+
+def test_managed_policy_attached_to_a_template_user_knows_its_user() -> None:
+    """An in-template AWS::IAM::ManagedPolicy attached to a user (ManagedPolicyArns: !Ref)
+    is that user's policy: its Cognito identity keys never resolve (COG022), as in the
+    user's inline policy."""
+    result = Linter(select=["COG022"]).lint_paths([CFN / "uploader-users.yaml"])
+    by_resource = {f.location.resource: f for f in result.findings}
+    assert set(by_resource) == {"UploadsPolicy", "InlineUploader"}, result.findings
+    assert "IAM user 'uploader'" in by_resource["UploadsPolicy"].message
+    assert by_resource["UploadsPolicy"].location.line == 18
+    assert "IAM user 'inline-uploader'" in by_resource["InlineUploader"].message
